@@ -1,0 +1,20 @@
+"""The `abstractor` command line. Each verb lives in a module of its own and registers itself here."""
+
+from __future__ import annotations
+
+import typer
+
+from abstractor.cli import doctor, documents, ingest
+
+app = typer.Typer(
+    help="Abstractor: scanned contracts in, structured, searchable, measured data out.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+for module in (ingest, documents, doctor):
+    module.register(app)
+
+
+def main() -> None:
+    app()

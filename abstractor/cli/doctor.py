@@ -1,0 +1,115 @@
+"""`abstractor doctor`: is this machine ready, and how to fix what is missing."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import typer
+
+from abstractor.cli.common import Exit, load_settings
+from abstractor.settings import Settings
+from storage.blobs import open_blob_store
+from storage.db import open_database
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+
+
+def _command_version(command: list[str]) -> str:
+    completed = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
+    return (completed.stdout + completed.stderr).strip().splitlines()[0]
+
+
+def check_poppler(_settings: Settings) -> Check:
+    if shutil.which("pdftoppm") is None or shutil.which("pdfinfo") is None:
+        return Check("poppler", False, "pdftoppm/pdfinfo not found", "apt-get install poppler-utils")
+    return Check("poppler", True, _command_version(["pdftoppm", "-v"]))
+
+
+def check_tesseract(settings: Settings) -> Check:
+    fix = f"apt-get install tesseract-ocr tesseract-ocr-{settings.ocr.lang}"
+    if shutil.which("tesseract") is None:
+        return Check("tesseract", False, "tesseract not found", fix)
+    languages = subprocess.run(
+        ["tesseract", "--list-langs"], capture_output=True, text=True, timeout=30, check=False
+    ).stdout.split()
+    missing = [lang for lang in (*settings.ocr.lang.split("+"), "osd") if lang not in languages]
+    if missing:
+        return Check("tesseract", False, f"language data missing: {', '.join(missing)}", fix)
+    return Check("tesseract", True, _command_version(["tesseract", "--version"]))
+
+
+def check_database(settings: Settings) -> Check:
+    try:
+        db = open_database(settings.resolved_database_url)
+        db.dispose()
+    except Exception as error:
+        return Check(
+            "database",
+            False,
+            f"{settings.resolved_database_url}: {error}",
+            "check ABSTRACTOR_DATABASE_URL and that the server is running",
+        )
+    return Check("database", True, db.url)
+
+
+def check_blobs(settings: Settings) -> Check:
+    url = settings.resolved_blobs_url
+    try:
+        store = open_blob_store(
+            url, s3_endpoint_url=settings.blobs.s3_endpoint_url, s3_region=settings.blobs.s3_region
+        )
+        key = f"doctor/{uuid.uuid4().hex}"
+        store.put(key, b"ok")
+        readable = store.get(key) == b"ok"
+        store.delete(key)
+    except Exception as error:
+        return Check(
+            "blob store",
+            False,
+            f"{url}: {error}",
+            "check ABSTRACTOR_BLOBS__URL, the S3 endpoint and credentials",
+        )
+    return Check("blob store", readable, url)
+
+
+def check_engines(_settings: Settings) -> Check:
+    return Check("extraction", True, "no model endpoint configured: pages are rendered and OCR'd only")
+
+
+CHECKS: tuple[Callable[[Settings], Check], ...] = (
+    check_poppler,
+    check_tesseract,
+    check_database,
+    check_blobs,
+    check_engines,
+)
+
+
+def doctor() -> None:
+    """Check poppler, tesseract, the database, the blob store and the model endpoints.
+
+    Exit status: 0 when everything works, 2 when something needs fixing (each with how to fix it).
+    """
+    settings = load_settings()
+    results = [check(settings) for check in CHECKS]
+    for result in results:
+        mark = "ok  " if result.ok else "FAIL"
+        typer.echo(f"[{mark}] {result.name}: {result.detail}")
+        if not result.ok and result.fix:
+            typer.echo(f"       fix: {result.fix}")
+    if not all(result.ok for result in results):
+        raise typer.Exit(int(Exit.usage))
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(doctor)

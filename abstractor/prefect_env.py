@@ -1,0 +1,21 @@
+"""Prefect's environment for the CLI's ephemeral runs, set before Prefect is first imported.
+
+Prefect reads its settings from the environment at import time, so this runs at the face, once.
+"""
+
+from __future__ import annotations
+
+import os
+
+from abstractor.settings import Settings
+
+
+def configure_prefect(settings: Settings) -> None:
+    os.environ.setdefault("PREFECT_HOME", str(settings.prefect_home))
+    # The only outside look-ups Prefect makes; these machines (and many customers') have no internet.
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # A fresh PREFECT_HOME takes ~20 s to start its ephemeral server on 2 cores: above the default limit.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    # Keep the terminal for our own summary; Prefect's run logs still go to its API.
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    settings.prefect_home.mkdir(parents=True, exist_ok=True)

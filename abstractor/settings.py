@@ -1,0 +1,87 @@
+"""The one settings object, read once at the faces (CLI, web app, flow entry points) and passed down.
+
+Sources, strongest first: keyword arguments, `ABSTRACTOR_*` environment variables (nested groups with a
+double underscore, e.g. `ABSTRACTOR_RENDER__DPI=300`), the TOML file (`ABSTRACTOR_CONFIG`, else
+`./abstractor.toml` when it exists), then the defaults below.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from extractors.ocr import OcrConfig
+from extractors.render import RenderConfig
+
+
+class IngestSettings(BaseModel):
+    sources: list[str] = Field(default_factory=list, description="Sources of the nightly ingest.")
+    workers: int = Field(
+        default_factory=lambda: os.cpu_count() or 1, ge=1, description="CPU-stage pool size."
+    )
+    documents_in_flight: int = Field(default=2, ge=1, description="Documents processed at once per run.")
+    lease_seconds: int = Field(default=900, ge=30, description="How long a run may hold a document.")
+
+
+class BlobSettings(BaseModel):
+    url: str | None = Field(
+        default=None, description="Folder or s3://bucket/prefix; default <data_home>/blobs."
+    )
+    s3_endpoint_url: str | None = Field(default=None, description="For MinIO or another S3-compatible store.")
+    s3_region: str | None = None
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="ABSTRACTOR_",
+        env_nested_delimiter="__",
+        extra="ignore",
+    )
+
+    data_home: Path = Field(default=Path(".abstractor"), description="Database, blobs, index, Prefect home.")
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL; default SQLite in data_home.")
+    ocr_cache_dir: Path | None = Field(default=None, description="OCR cache; default <data_home>/cache/ocr.")
+    blobs: BlobSettings = Field(default_factory=BlobSettings)
+    render: RenderConfig = Field(default_factory=RenderConfig)
+    ocr: OcrConfig = Field(default_factory=OcrConfig)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_path = Path(os.environ.get("ABSTRACTOR_CONFIG", "abstractor.toml"))
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if toml_path.is_file():
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_path))
+        return tuple(sources)
+
+    # Derived locations: everything lives under the data home unless a setting points elsewhere.
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_home / 'abstractor.db').resolve()}"
+
+    @property
+    def resolved_blobs_url(self) -> str:
+        return self.blobs.url or str((self.data_home / "blobs").resolve())
+
+    @property
+    def resolved_ocr_cache_dir(self) -> Path:
+        return (self.ocr_cache_dir or self.data_home / "cache" / "ocr").resolve()
+
+    @property
+    def prefect_home(self) -> Path:
+        return (self.data_home / "prefect").resolve()

@@ -1,0 +1,1 @@
+"""Turning page images into data: render, OCR, extraction engines, grounding and merging."""

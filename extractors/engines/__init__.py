@@ -1,0 +1,1 @@
+"""Extraction engines: one interface (base.py), several implementations."""

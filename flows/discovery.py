@@ -1,0 +1,121 @@
+"""Discovery: source files -> documents, identified by (matter, sha256), with their originals kept.
+
+The original bytes are stored in the blob store under their sha256 before the document row is committed:
+a crash in between leaves an unreferenced blob that the next run overwrites with the same bytes, never a
+document without its original.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from storage.blobs import BlobStore, content_key
+from storage.db import Database, Document, DocumentSource, Matter
+from storage.db.models import utcnow
+from storage.sources import SourceFile, SourceReadError, discover, matter_from, read_source
+
+DEFAULT_MATTER = "default"
+
+
+@dataclass(frozen=True)
+class DiscoveredDocument:
+    document_id: int
+    source_uri: str
+    created: bool  # the row was made by this discovery
+
+
+@dataclass(frozen=True)
+class SourceFailure:
+    source_uri: str
+    reason: str
+
+
+def matter_for(source: SourceFile, matter: str | None) -> str:
+    return matter or matter_from(source) or DEFAULT_MATTER
+
+
+def _get_or_create_matter(db: Database, name: str) -> int:
+    for _ in range(2):  # a concurrent run may insert the same matter between our select and insert
+        try:
+            with db.session() as session:
+                found = session.scalar(select(Matter.id).where(Matter.name == name))
+                if found is not None:
+                    return found
+                matter = Matter(name=name)
+                session.add(matter)
+                session.flush()
+                return matter.id
+        except IntegrityError:
+            continue
+    raise RuntimeError(f"could not create matter {name!r}")
+
+
+def register(
+    db: Database, blobs: BlobStore, source: SourceFile, data: bytes, matter: str
+) -> DiscoveredDocument:
+    """Record one source file as a document (or as one more source of a known document)."""
+    sha256 = hashlib.sha256(data).hexdigest()
+    key = content_key(sha256)
+    if not blobs.exists(key):
+        blobs.put(key, data)
+    matter_id = _get_or_create_matter(db, matter)
+    for _ in range(2):  # the same race as above, for documents found by two runs at once
+        try:
+            with db.session() as session:
+                document = session.scalar(
+                    select(Document).where(Document.matter_id == matter_id, Document.sha256 == sha256)
+                )
+                created = document is None
+                if document is None:
+                    document = Document(
+                        matter_id=matter_id,
+                        sha256=sha256,
+                        filename=PurePosixPath(source.relative).name,
+                        size_bytes=len(data),
+                        original_key=key,
+                    )
+                    session.add(document)
+                    session.flush()
+                known = session.scalar(
+                    select(DocumentSource).where(
+                        DocumentSource.document_id == document.id, DocumentSource.uri == source.uri
+                    )
+                )
+                if known is None:
+                    session.add(DocumentSource(document_id=document.id, uri=source.uri))
+                else:
+                    known.last_seen_at = utcnow()
+                return DiscoveredDocument(document.id, source.uri, created)
+        except IntegrityError:
+            continue
+    raise RuntimeError(f"could not register {source.uri}")
+
+
+def discover_documents(
+    db: Database,
+    blobs: BlobStore,
+    specs: list[str],
+    *,
+    matter: str | None,
+    s3_endpoint_url: str | None = None,
+    s3_region: str | None = None,
+) -> tuple[list[DiscoveredDocument], list[SourceFailure]]:
+    """Every source file found under the specs, registered; unreadable sources reported, not raised."""
+    found: list[DiscoveredDocument] = []
+    failures: list[SourceFailure] = []
+    for item in discover(specs, s3_endpoint_url=s3_endpoint_url, s3_region=s3_region):
+        if isinstance(item, SourceReadError):
+            failures.append(SourceFailure(item.uri, item.reason))
+            continue
+        try:
+            data = read_source(item, s3_endpoint_url=s3_endpoint_url, s3_region=s3_region)
+        except SourceReadError as error:
+            failures.append(SourceFailure(error.uri, error.reason))
+            continue
+        found.append(register(db, blobs, item, data, matter_for(item, matter)))
+    return found, failures

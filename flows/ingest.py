@@ -1,0 +1,111 @@
+"""The ingest run as plain functions: discover, then each document's missing or stale stages.
+
+`flows.ingest_flow` wraps these in a Prefect flow; tests call them directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+from flows.context import IngestContext
+from flows.discovery import DiscoveredDocument, discover_documents
+from flows.job import IngestJob
+from flows.runs import (
+    RunTally,
+    claim_document,
+    finish_run,
+    heartbeat,
+    mark_crashed_runs,
+    record_item,
+    release_document,
+    start_run,
+)
+from flows.stages import DocumentOutcome, process_document
+from flows.versions import chain, own_versions
+from storage.db.models import Stage
+
+# How documents are spread: the Prefect flow passes its task runner's map; plain runs use the pool.
+DocumentMapper = Callable[
+    [Callable[[DiscoveredDocument], DocumentOutcome], Sequence[DiscoveredDocument]], Iterable[DocumentOutcome]
+]
+
+
+def current_versions(ctx: IngestContext) -> dict[Stage, str]:
+    engine_version = ctx.engine.version if ctx.engine is not None else None
+    return chain(own_versions(ctx.render, ctx.ocr, engine_version, index_version=None))
+
+
+def _unique(found: Sequence[DiscoveredDocument]) -> list[DiscoveredDocument]:
+    """One entry per document: the same bytes under two names in one matter are processed once."""
+    seen: dict[int, DiscoveredDocument] = {}
+    for item in found:
+        seen.setdefault(item.document_id, item)
+    return list(seen.values())
+
+
+def handle_document(
+    ctx: IngestContext, tally: RunTally, versions: dict[Stage, str], item: DiscoveredDocument
+) -> DocumentOutcome:
+    """Claim, process, release and record one document."""
+    if not claim_document(ctx.db, item.document_id, tally.run_id, ctx.lease):
+        # Another live run is working on it right now; it will record the result.
+        outcome = DocumentOutcome(item.document_id, "skipped")
+    else:
+        try:
+            outcome = process_document(ctx, item.document_id, versions)
+        finally:
+            release_document(ctx.db, item.document_id, tally.run_id)
+    record_item(
+        ctx.db,
+        tally,
+        source_uri=item.source_uri,
+        outcome=outcome.outcome,
+        document_id=item.document_id,
+        error=outcome.error,
+        pages=outcome.pages,
+    )
+    heartbeat(ctx.db, tally.run_id)
+    ctx.progress("documents", 1)
+    return outcome
+
+
+def run_ingest(ctx: IngestContext, job: IngestJob, map_documents: DocumentMapper | None = None) -> RunTally:
+    mark_crashed_runs(ctx.db, stale_after=ctx.lease)
+    tally = RunTally(start_run(ctx.db, "ingest", job.sources))
+    try:
+        found, failures = discover_documents(
+            ctx.db,
+            ctx.blobs,
+            job.sources,
+            matter=job.matter,
+            s3_endpoint_url=ctx.s3_endpoint_url,
+            s3_region=ctx.s3_region,
+        )
+        for failure in failures:
+            record_item(
+                ctx.db,
+                tally,
+                source_uri=failure.source_uri,
+                outcome="failed",
+                document_id=None,
+                error=failure.reason,
+            )
+        documents = _unique(found)
+        ctx.progress("discovered", len(documents))
+        versions = current_versions(ctx)
+
+        def handle(item: DiscoveredDocument) -> DocumentOutcome:
+            return handle_document(ctx, tally, versions, item)
+
+        list((map_documents or _sequential)(handle, documents))
+    except BaseException as error:
+        finish_run(ctx.db, tally, error=f"{type(error).__name__}: {error}")
+        raise
+    finish_run(ctx.db, tally)
+    return tally
+
+
+def _sequential(
+    handle: Callable[[DiscoveredDocument], DocumentOutcome], items: Sequence[DiscoveredDocument]
+) -> Iterable[DocumentOutcome]:
+    return [handle(item) for item in items]

@@ -1,0 +1,26 @@
+"""The results database: SQLAlchemy models, sessions and Alembic migrations."""
+
+from storage.db.engine import Database, open_database
+from storage.db.models import (
+    Document,
+    DocumentSource,
+    Extraction,
+    Matter,
+    Page,
+    Run,
+    RunItem,
+    StageState,
+)
+
+__all__ = [
+    "Database",
+    "Document",
+    "DocumentSource",
+    "Extraction",
+    "Matter",
+    "Page",
+    "Run",
+    "RunItem",
+    "StageState",
+    "open_database",
+]

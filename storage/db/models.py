@@ -1,0 +1,208 @@
+"""Tables of the results database.
+
+A document is one file's bytes in one matter: its identity is (matter, sha256). Each processing stage
+records the version that produced it in `stage_states`, so a re-run redoes exactly what is missing or stale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {  # noqa: RUF012 - SQLAlchemy reads this class attribute
+        dt.datetime: DateTime(timezone=True),
+        dict[str, Any]: JSON,
+        list[Any]: JSON,
+    }
+
+
+class Stage(StrEnum):
+    render = "render"
+    ocr = "ocr"
+    extract = "extract"
+    index = "index"
+
+
+class DocumentStatus(StrEnum):
+    pending = "pending"
+    done = "done"
+    needs_review = "needs_review"
+    failed = "failed"
+
+
+class RunStatus(StrEnum):
+    running = "running"
+    succeeded = "succeeded"
+    partial = "partial"  # finished, but some documents failed
+    failed = "failed"
+    crashed = "crashed"  # the process died; found and marked by a later run
+
+
+class Matter(Base):
+    __tablename__ = "matters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    legal_hold: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Document(Base):
+    __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("matter_id", "sha256", name="uq_documents_matter_sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id", ondelete="CASCADE"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    filename: Mapped[str] = mapped_column(String(500))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str | None] = mapped_column(String(16))  # pdf | tiff | image, once probed
+    original_key: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(16), default=DocumentStatus.pending, index=True)
+    error: Mapped[str | None] = mapped_column(Text)
+    page_count: Mapped[int | None] = mapped_column(Integer)
+    # Set when a failed document is marked for the next run, or a stage needs to be redone by hand.
+    retry_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The run working on the document: two runs over the same sources never process it twice at once.
+    lease_run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id", ondelete="SET NULL"))
+    lease_expires_at: Mapped[dt.datetime | None] = mapped_column()
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    matter: Mapped[Matter] = relationship()
+    sources: Mapped[list[DocumentSource]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", order_by="DocumentSource.id"
+    )
+    pages: Mapped[list[Page]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", order_by="Page.number"
+    )
+    stages: Mapped[list[StageState]] = relationship(cascade="all, delete-orphan")
+
+
+class DocumentSource(Base):
+    """Where a document's bytes were found. The same bytes under two names: one document, two sources."""
+
+    __tablename__ = "document_sources"
+    __table_args__ = (UniqueConstraint("document_id", "uri", name="uq_sources_document_uri"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    uri: Mapped[str] = mapped_column(String(1000))
+    first_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    document: Mapped[Document] = relationship(back_populates="sources")
+
+
+class Page(Base):
+    __tablename__ = "pages"
+    __table_args__ = (UniqueConstraint("document_id", "number", name="uq_pages_document_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)  # 1-based
+    image_key: Mapped[str] = mapped_column(String(300))
+    thumbnail_key: Mapped[str] = mapped_column(String(300))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    rotation_applied: Mapped[int] = mapped_column(Integer, default=0)  # degrees clockwise
+    skew_corrected: Mapped[float] = mapped_column(Float, default=0.0)  # degrees
+    # tesseract words: [{"text", "left", "top", "width", "height", "confidence", "block", ...}]
+    ocr_words: Mapped[list[Any] | None] = mapped_column(JSON)
+    ocr_text: Mapped[str | None] = mapped_column(Text)
+    ocr_version: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(16), default="rendered")  # rendered | ocr_done
+
+    document: Mapped[Document] = relationship(back_populates="pages")
+
+
+class StageState(Base):
+    """The version of each stage that last completed for a document."""
+
+    __tablename__ = "stage_states"
+    __table_args__ = (UniqueConstraint("document_id", "stage", name="uq_stage_states_document_stage"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    stage: Mapped[str] = mapped_column(String(16))
+    version: Mapped[str] = mapped_column(Text)
+    # done, or failed for good: the input itself is bad, so the same version is not tried again
+    # unless someone marks the document for retry.
+    status: Mapped[str] = mapped_column(String(16), default="done")
+    completed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Extraction(Base):
+    """Extracted fields: one row per page (page_number set) and one per document (page_number null)."""
+
+    __tablename__ = "extractions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    page_number: Mapped[int | None] = mapped_column(Integer)
+    engine: Mapped[str] = mapped_column(String(100))
+    model: Mapped[str] = mapped_column(String(200))
+    version: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(16))
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON)  # {field: ExtractedField JSON}
+    confidence: Mapped[float] = mapped_column(Float)
+    tokens_in: Mapped[int] = mapped_column(Integer, default=0)
+    tokens_out: Mapped[int] = mapped_column(Integer, default=0)
+    latency_s: Mapped[float] = mapped_column(Float, default=0.0)
+    escalated: Mapped[bool] = mapped_column(Boolean, default=False)
+    escalation_reason: Mapped[str | None] = mapped_column(Text)
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    errors: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Run(Base):
+    __tablename__ = "runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # ingest | eval | reindex
+    status: Mapped[str] = mapped_column(String(16), default=RunStatus.running)
+    started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column()
+    heartbeat_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    host: Mapped[str] = mapped_column(String(200))
+    pid: Mapped[int] = mapped_column(Integer)
+    sources: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class RunItem(Base):
+    """What a run did with each document it saw: new, updated, skipped or failed (with the reason)."""
+
+    __tablename__ = "run_items"
+    __table_args__ = (UniqueConstraint("run_id", "document_id", name="uq_run_items_run_document"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
+    source_uri: Mapped[str] = mapped_column(String(1000))
+    outcome: Mapped[str] = mapped_column(String(16))
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

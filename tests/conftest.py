@@ -1,0 +1,171 @@
+"""Fixtures shared by every test package: isolated settings, databases, test documents, moto's S3 server."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from storage.blobs.s3 import S3Client, make_s3_client
+
+REPO = Path(__file__).resolve().parents[1]
+# One OCR cache for every test of every session: tests never OCR the same page twice.
+TEST_OCR_CACHE = REPO / ".cache" / "test-ocr"
+_BUILDERS = REPO / "tests" / "fixtures" / "make_fixtures.py"
+
+
+def load_builders() -> ModuleType:
+    # tests/ is not a package (pytest runs with --import-mode=importlib), so load the builders by path.
+    spec = importlib.util.spec_from_file_location("abstractor_test_make_fixtures", _BUILDERS)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def builders() -> ModuleType:
+    """The document builders of tests/fixtures/make_fixtures.py."""
+    return load_builders()
+
+
+@pytest.fixture(scope="session")
+def ocr_cache_dir() -> Path:
+    return TEST_OCR_CACHE
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test reads the developer's settings or writes into the working tree's data home."""
+    for name in list(os.environ):
+        if name.startswith("ABSTRACTOR_") and name != "ABSTRACTOR_TEST_POSTGRES_URL":
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("ABSTRACTOR_CONFIG", str(tmp_path / "no-such-abstractor.toml"))
+
+
+def postgres_url() -> str:
+    url = os.environ.get("ABSTRACTOR_TEST_POSTGRES_URL")
+    if not url:
+        pytest.fail("ABSTRACTOR_TEST_POSTGRES_URL is not set: run the suite with `make test`")
+    return url
+
+
+@pytest.fixture
+def fresh_postgres_url() -> Iterator[str]:
+    """A new, empty PostgreSQL database for one test, dropped afterwards."""
+    admin_url = make_url(postgres_url())
+    name = f"abstractor_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(admin_url.set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.set(drivername="postgresql+psycopg", database=name).render_as_string(
+            hide_password=False
+        )
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The same test against SQLite and PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'abstractor.db'}"
+    return request.getfixturevalue("fresh_postgres_url")
+
+
+# --- moto's standalone S3 server, started once per session and reached over real HTTP by boto3 ---
+
+REGION = "us-east-1"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_until_up(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"moto_server exited with {proc.returncode}:\n{log.read_text()[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/moto-api/", timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"moto_server did not answer on {url} in {timeout}s:\n{log.read_text()[-2000:]}")
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The URL of a moto S3 server on 127.0.0.1, with fake credentials in the environment."""
+    work = tmp_path_factory.mktemp("moto")
+    with pytest.MonkeyPatch.context() as mp:
+        # boto3 reads credentials from the environment; point its config files at nothing so a real
+        # ~/.aws profile on the machine can never leak into (or be used by) the tests.
+        mp.setenv("AWS_ACCESS_KEY_ID", "testing")
+        mp.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        mp.setenv("AWS_DEFAULT_REGION", REGION)
+        mp.setenv("AWS_CONFIG_FILE", str(work / "no-config"))
+        mp.setenv("AWS_SHARED_CREDENTIALS_FILE", str(work / "no-credentials"))
+        for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ENDPOINT_URL"):
+            mp.delenv(name, raising=False)
+        port = _free_port()
+        log = work / "moto.log"
+        with log.open("wb") as out:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_until_up(url, proc, log)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@pytest.fixture(scope="session")
+def aws_region() -> str:
+    return REGION
+
+
+@pytest.fixture(scope="session")
+def free_port() -> Callable[[], int]:
+    """A function returning a TCP port on 127.0.0.1 that nothing listens on."""
+    return _free_port
+
+
+@pytest.fixture
+def s3_client(moto_endpoint: str) -> S3Client:
+    return make_s3_client(moto_endpoint, REGION)
+
+
+@pytest.fixture
+def s3_bucket(s3_client: S3Client) -> str:
+    """A fresh, empty bucket per test: the server lives all session, so tests must not share buckets."""
+    name = f"test-{uuid.uuid4().hex[:16]}"
+    s3_client.create_bucket(Bucket=name)
+    return name
