@@ -1,0 +1,98 @@
+"""The scorer's result shapes. `Metrics` JSON is what metrics.json holds and what the gate reads back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from goldset.calibration import ReliabilityBin, ThresholdPoint
+
+
+def f1_from_counts(tp: int, fp: int, fn: int) -> float | None:
+    """2TP / (2TP + FP + FN); None when nothing was labelled or predicted (excluded from macro F1)."""
+    denominator = 2 * tp + fp + fn
+    return 2 * tp / denominator if denominator else None
+
+
+class FieldOutcome(BaseModel):
+    """One field of one document: counts, both values (JSON form) and the prediction's confidence."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    truth: Any = None
+    predicted: Any = None
+    confidence: float | None = None
+
+    @property
+    def correct(self) -> bool:
+        return self.fp == 0 and self.fn == 0
+
+
+class DocumentOutcome(BaseModel):
+    document: str
+    split: str
+    predicted: bool = Field(description="False when the engine returned nothing for this document.")
+    fields: dict[str, FieldOutcome]
+
+    @property
+    def all_right(self) -> bool:
+        return all(o.correct for o in self.fields.values())
+
+
+class FieldMetrics(BaseModel):
+    precision: float | None
+    recall: float | None
+    f1: float | None
+    support: int = Field(description="Labelled values (list fields: elements).")
+    labelled_documents: int = Field(description="Documents whose label has this field; the gate's threshold.")
+    tp: int
+    fp: int
+    fn: int
+
+
+class CostSummary(BaseModel):
+    pages: int
+    escalation_rate: float
+    tokens_in_per_page: float
+    tokens_out_per_page: float
+    latency_per_page_s: float
+    cost_per_1000_pages: float | None
+
+
+class RunSummary(BaseModel):
+    """One past run, as the report's trend plot needs it."""
+
+    label: str
+    micro_f1: float | None
+    macro_f1: float | None
+    fields: dict[str, float | None]
+    goldset_hash: str | None = None
+    engine: str | None = None
+
+
+class Metrics(BaseModel):
+    engine: str | None = None
+    goldset_hash: str | None = None
+    documents: int
+    missing_predictions: int
+    micro_f1: float | None
+    macro_f1: float | None
+    all_fields_right: float
+    fields: dict[str, FieldMetrics]
+    ece: float | None
+    reliability: list[ReliabilityBin]
+    thresholds: list[ThresholdPoint]
+    cost: CostSummary | None
+    outcomes: list[DocumentOutcome]
+
+    def summary(self, label: str) -> RunSummary:
+        return RunSummary(
+            label=label,
+            micro_f1=self.micro_f1,
+            macro_f1=self.macro_f1,
+            fields={name: m.f1 for name, m in self.fields.items()},
+            goldset_hash=self.goldset_hash,
+            engine=self.engine,
+        )

@@ -1,0 +1,174 @@
+"""The accuracy report: one self-contained report.html (inline SVG, data-URI thumbnails) and metrics.json."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from goldset.metrics import Metrics, RunSummary
+from goldset.svg import bar_chart, line_chart
+
+MAX_WRONG_PER_FIELD = 25  # keeps the page light; the count of all wrong answers is still shown
+
+
+@dataclass(frozen=True)
+class WrongAnswer:
+    document: str
+    field: str
+    truth: Any
+    predicted: Any
+    confidence: float | None = None
+    thumbnail: bytes | None = None  # JPEG of the page the answer is on (or the first page)
+
+
+def collect_wrong_answers(
+    metrics: Metrics, thumbnails: Mapping[str, bytes] | None = None
+) -> list[WrongAnswer]:
+    """Every (document, field) with a FP or FN; thumbnails keyed by document name or stem."""
+    thumbnails = thumbnails or {}
+    out = []
+    for doc in metrics.outcomes:
+        thumb = thumbnails.get(doc.document) or thumbnails.get(Path(doc.document).stem)
+        for name, o in doc.fields.items():
+            if not o.correct:
+                out.append(WrongAnswer(doc.document, name, o.truth, o.predicted, o.confidence, thumb))
+    return out
+
+
+def _fmt(value: Any) -> str:
+    if value is None or value == []:
+        return "—"
+    if isinstance(value, list):
+        return "; ".join(_fmt(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v}" for k, v in value.items() if v is not None)
+    return str(value)
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def _fields_table(metrics: Metrics) -> str:
+    rows = "".join(
+        f"<tr><td>{escape(name)}</td><td>{_pct(m.precision)}</td><td>{_pct(m.recall)}</td><td>{_pct(m.f1)}</td>"
+        f"<td>{m.support}</td><td>{m.tp}</td><td>{m.fp}</td><td>{m.fn}</td></tr>"
+        for name, m in metrics.fields.items()
+    )
+    head = "".join(
+        f"<th>{h}</th>" for h in ("field", "precision", "recall", "F1", "support", "TP", "FP", "FN")
+    )
+    head = f"<tr>{head}</tr>"
+    return f"<table>{head}{rows}</table>"
+
+
+def _calibration(metrics: Metrics) -> str:
+    if not metrics.reliability:
+        return "<p>Predictions carry no confidences: no calibration figures.</p>"
+    bins = [b for b in metrics.reliability if b.count]
+    reliability = line_chart(
+        [f"{b.confidence:.2f}" for b in bins],
+        {"accuracy": [b.accuracy for b in bins]},
+        f"Reliability (ECE {_pct(metrics.ece)})",
+        x_values=[b.confidence or 0.0 for b in bins],
+        diagonal=True,
+    )
+    points = metrics.thresholds
+    thresholds = line_chart(
+        [f"{p.threshold:.2f}" for p in points],
+        {"accuracy kept": [p.accuracy for p in points], "share escalated": [p.share_below for p in points]},
+        "Accuracy against escalation threshold",
+        x_values=[p.threshold for p in points],
+    )
+    return f"<p>Expected calibration error (10 bins): {_pct(metrics.ece)}</p>{reliability}{thresholds}"
+
+
+def _cost(metrics: Metrics) -> str:
+    c = metrics.cost
+    if c is None:
+        return ""
+    per_1000 = "n/a" if c.cost_per_1000_pages is None else f"${c.cost_per_1000_pages:,.2f}"
+    return (
+        "<h2>Cost</h2><table>"
+        f"<tr><th>pages</th><td>{c.pages}</td></tr><tr><th>cost per 1,000 pages</th><td>{per_1000}</td></tr>"
+        f"<tr><th>escalation rate</th><td>{c.escalation_rate:.1%}</td></tr>"
+        f"<tr><th>tokens in / out per page</th>"
+        f"<td>{c.tokens_in_per_page:,.0f} / {c.tokens_out_per_page:,.0f}</td></tr>"
+        f"<tr><th>latency per page</th><td>{c.latency_per_page_s:.2f} s</td></tr></table>"
+    )
+
+
+def _trend(metrics: Metrics, history: Sequence[RunSummary]) -> str:
+    runs = [*history, metrics.summary("this run")]
+    series: dict[str, list[float | None]] = {"micro F1": [r.micro_f1 for r in runs]}
+    for name in metrics.fields:
+        series[name] = [r.fields.get(name) for r in runs]
+    return line_chart([r.label for r in runs], series, "Trend over runs")
+
+
+def _wrong(wrong: Sequence[WrongAnswer]) -> str:
+    if not wrong:
+        return "<p>No wrong answers.</p>"
+    parts = []
+    for name in dict.fromkeys(w.field for w in wrong):
+        items = [w for w in wrong if w.field == name]
+        parts.append(f"<h3>{escape(name)} ({len(items)} wrong)</h3><table><tr><th>document</th><th>truth</th>"
+                     "<th>predicted</th><th>confidence</th><th>page</th></tr>")  # fmt: skip
+        for w in items[:MAX_WRONG_PER_FIELD]:
+            img = ""
+            if w.thumbnail:
+                data = base64.b64encode(w.thumbnail).decode("ascii")
+                img = f'<img alt="page" src="data:image/jpeg;base64,{data}" width="160">'
+            parts.append(
+                f"<tr><td>{escape(w.document)}</td><td>{escape(_fmt(w.truth))}</td><td>{escape(_fmt(w.predicted))}</td>"
+                f"<td>{_pct(w.confidence)}</td><td>{img}</td></tr>"
+            )
+        parts.append("</table>")
+    return "".join(parts)
+
+
+STYLE = (
+    "body{font-family:sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse;margin:1em 0}"
+    "td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}"
+    "svg{display:block;margin:1em 0}"
+)
+
+
+def write_report(
+    metrics: Metrics,
+    out_dir: Path | str,
+    *,
+    history: Sequence[RunSummary] = (),
+    wrong_answers: Sequence[WrongAnswer] | None = None,
+    goldset_hash: str | None = None,
+    engine: str | None = None,
+) -> tuple[Path, Path]:
+    """Write report.html and metrics.json (the metrics with goldset hash and engine filled in)."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    metrics = metrics.model_copy(
+        update={"goldset_hash": goldset_hash or metrics.goldset_hash, "engine": engine or metrics.engine}
+    )
+    wrong = collect_wrong_answers(metrics) if wrong_answers is None else list(wrong_answers)
+    names = list(metrics.fields)
+    html = (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Abstractor accuracy</title>'
+        f"<style>{STYLE}</style></head><body><h1>Extraction accuracy</h1>"
+        f"<p>engine: {escape(metrics.engine or 'unknown')} · "
+        f"golden set: <code>{escape(metrics.goldset_hash or 'unknown')}</code>"
+        f" · documents: {metrics.documents} (without prediction: {metrics.missing_predictions})</p>"
+        f"<p>micro F1 {_pct(metrics.micro_f1)} · macro F1 {_pct(metrics.macro_f1)} · "
+        f"documents with every field right {metrics.all_fields_right:.1%}</p>"
+        f"<h2>Per field</h2>{bar_chart(names, [metrics.fields[n].f1 for n in names], 'F1 per field')}"
+        f"{_fields_table(metrics)}<h2>Calibration</h2>{_calibration(metrics)}{_cost(metrics)}"
+        f"<h2>Trend</h2>{_trend(metrics, history)}<h2>Wrong answers</h2>{_wrong(wrong)}</body></html>"
+    )
+    report = out / "report.html"
+    report.write_text(html, encoding="utf-8")
+    metrics_path = out / "metrics.json"
+    metrics_path.write_text(metrics.model_dump_json(indent=1), encoding="utf-8")
+    return report, metrics_path
