@@ -1,6 +1,6 @@
 """Per-field comparison of a prediction with its label, as counts of true/false positives and negatives.
 
-Counting rules (also in goldset/SCORING.md):
+Counting rules (also in the README, under "Scoring"):
 - scalar field: label and prediction both empty -> nothing counted; prediction where the label is empty -> FP;
   label with no prediction -> FN; both present and equal after normalisation -> TP; both present but
   different -> FP and FN (a wrong value is a claim that is false AND a value that was missed).
