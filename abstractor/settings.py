@@ -18,6 +18,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from extractors.engines.config import ExtractionConfig
 from extractors.ocr import OcrConfig
 from extractors.render import RenderConfig
 
@@ -39,6 +40,14 @@ class BlobSettings(BaseModel):
     s3_region: str | None = None
 
 
+class GoldsetSettings(BaseModel):
+    dir: Path = Field(
+        default=Path(__file__).resolve().parents[1] / "goldset" / "data",
+        description="The golden set scored by `abstractor eval` (documents + labels.jsonl).",
+    )
+    scan_seed: int = Field(default=0, description="Seed of the degradations applied to clean PDFs.")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="ABSTRACTOR_",
@@ -53,6 +62,8 @@ class Settings(BaseSettings):
     render: RenderConfig = Field(default_factory=RenderConfig)
     ocr: OcrConfig = Field(default_factory=OcrConfig)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
+    extraction: ExtractionConfig = Field(default_factory=ExtractionConfig)
+    goldset: GoldsetSettings = Field(default_factory=GoldsetSettings)
 
     @classmethod
     def settings_customise_sources(

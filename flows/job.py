@@ -12,6 +12,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from extractors.engines.config import ExtractionConfig
+from extractors.engines.registry import build_engine
 from extractors.ocr import OcrCache, OcrConfig
 from extractors.render import RenderConfig
 from flows.context import IngestContext, ProgressCallback
@@ -33,10 +35,11 @@ class IngestJob(BaseModel):
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     documents_in_flight: int = Field(default=2, ge=1)
     lease_seconds: int = Field(default=900, ge=30)
-    schema_name: str = "schemas.contract:ContractFields"
+    extraction: ExtractionConfig = Field(default_factory=ExtractionConfig)
 
 
 def build_context(job: IngestJob, progress: ProgressCallback | None = None) -> IngestContext:
+    schema = load_schema(job.extraction.schema_name)
     context = IngestContext(
         db=open_database(job.database_url),
         blobs=open_blob_store(job.blobs_url, s3_endpoint_url=job.s3_endpoint_url, s3_region=job.s3_region),
@@ -44,7 +47,8 @@ def build_context(job: IngestJob, progress: ProgressCallback | None = None) -> I
         ocr=job.ocr,
         ocr_cache=OcrCache(job.ocr_cache_dir),
         pool=ThreadPoolExecutor(max_workers=job.workers, thread_name_prefix="cpu-stage"),
-        schema=load_schema(job.schema_name),
+        schema=schema,
+        engine=build_engine(job.extraction, schema),
         lease=dt.timedelta(seconds=job.lease_seconds),
         s3_endpoint_url=job.s3_endpoint_url,
         s3_region=job.s3_region,

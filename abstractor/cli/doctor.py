@@ -8,10 +8,12 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import httpx
 import typer
 
 from abstractor.cli.common import Exit, load_settings
 from abstractor.settings import Settings
+from extractors.vlm.client import EndpointConfig
 from storage.blobs import open_blob_store
 from storage.db import open_database
 
@@ -82,8 +84,32 @@ def check_blobs(settings: Settings) -> Check:
     return Check("blob store", readable, url)
 
 
-def check_engines(_settings: Settings) -> Check:
-    return Check("extraction", True, "no model endpoint configured: pages are rendered and OCR'd only")
+def _endpoint_problems(endpoint: EndpointConfig) -> list[str]:
+    problems = []
+    for url in endpoint.base_urls:
+        try:
+            response = httpx.get(f"{url}/models", timeout=endpoint.health_timeout_s * 2)
+            served = {model["id"] for model in response.json().get("data", [])}
+            if endpoint.model not in served:
+                problems.append(f"{url} does not serve {endpoint.model} (it serves {sorted(served)})")
+        except (httpx.HTTPError, ValueError) as error:
+            problems.append(f"{url}: {type(error).__name__}: {error}")
+    return problems
+
+
+def check_engines(settings: Settings) -> Check:
+    extraction = settings.extraction
+    engine = extraction.resolved_engine
+    if engine == "none":
+        return Check("extraction", True, "switched off (extraction.engine = none)")
+    if engine == "rules":
+        return Check("extraction", True, "embedded OCR-rules engine (no model endpoint configured)")
+    endpoints = [e for e in (extraction.small, extraction.large) if e is not None]
+    problems = [problem for endpoint in endpoints for problem in _endpoint_problems(endpoint)]
+    if problems:
+        return Check("extraction", False, "; ".join(problems),
+                     "start the model servers or fix ABSTRACTOR_EXTRACTION__SMALL__BASE_URL / __MODEL")
+    return Check("extraction", True, "VLM cascade: " + ", ".join(e.model for e in endpoints))
 
 
 CHECKS: tuple[Callable[[Settings], Check], ...] = (

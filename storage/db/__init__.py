@@ -4,6 +4,7 @@ from storage.db.engine import Database, open_database
 from storage.db.models import (
     Document,
     DocumentSource,
+    EvalRun,
     Extraction,
     Matter,
     Page,
@@ -16,6 +17,7 @@ __all__ = [
     "Database",
     "Document",
     "DocumentSource",
+    "EvalRun",
     "Extraction",
     "Matter",
     "Page",

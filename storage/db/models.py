@@ -206,3 +206,24 @@ class RunItem(Base):
     outcome: Mapped[str] = mapped_column(String(16))
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class EvalRun(Base):
+    """One scoring of an engine on the golden set; the accuracy trend and the regression baseline."""
+
+    __tablename__ = "eval_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    engine: Mapped[str] = mapped_column(String(100))
+    engine_version: Mapped[str] = mapped_column(Text)
+    split: Mapped[str] = mapped_column(String(16))
+    goldset_hash: Mapped[str] = mapped_column(String(64))
+    documents: Mapped[int] = mapped_column(Integer)
+    micro_f1: Mapped[float | None] = mapped_column(Float)
+    macro_f1: Mapped[float | None] = mapped_column(Float)
+    metrics: Mapped[dict[str, Any]] = mapped_column(JSON)  # goldset.metrics.Metrics as JSON
+    report_dir: Mapped[str | None] = mapped_column(String(1000))
+    # The last accepted run of an engine and split is the regression gate's baseline.
+    accepted: Mapped[bool] = mapped_column(Boolean, default=False)
+    regressed_fields: Mapped[list[Any]] = mapped_column(JSON, default=list)

@@ -44,7 +44,7 @@ def _wait_until(
         try:
             if condition():
                 return
-        except Exception:  # noqa: BLE001, S110 - the database may not exist yet
+        except Exception:
             pass
         time.sleep(0.05)
     pytest.fail("the kill point was never reached")
@@ -55,7 +55,7 @@ def _kill(process: subprocess.Popen[bytes]) -> None:
     process.wait(timeout=30)
 
 
-def _scalar(db_path: Path, query) -> int:  # noqa: ANN001 - a SQLAlchemy select
+def _scalar(db_path: Path, query) -> int:
     db = open_database(f"sqlite:///{db_path}", run_migrations=False)
     try:
         with db.session() as session:
@@ -108,7 +108,7 @@ def test_killed_runs_leave_every_document_processed_exactly_once(tmp_path, build
     assert "crashed" in statuses  # the killed runs were found and marked
 
 
-def _assert_processed_exactly_once(db: Database, blobs, expected_documents: int, expected_pages: int) -> None:  # noqa: ANN001
+def _assert_processed_exactly_once(db: Database, blobs, expected_documents: int, expected_pages: int) -> None:
     with db.session() as session:
         documents = list(session.scalars(select(Document)))
         assert len(documents) == expected_documents

@@ -1,0 +1,170 @@
+"""The accuracy run: the golden set through the production ingest path, scored, stored and reported.
+
+Golden documents are ingested into a data home of their own, made fresh for every run: they never
+enter the lawyers' database or index, and no result from an earlier run (or engine) is ever reused.
+Only the OCR cache is shared, because OCR does not depend on the engine being scored.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel
+from sqlalchemy import select
+
+from flows.ingest import run_ingest
+from flows.job import IngestJob, build_context
+from goldset.gate import regressed_fields
+from goldset.labels import GoldDocument, goldset_hash, load_goldset
+from goldset.metrics import Metrics, RunSummary
+from goldset.report import collect_wrong_answers, write_report
+from goldset.scan import build_scans
+from goldset.score import PageStats, Prediction, prediction_from_extracted, score
+from schemas.results import ExtractedField
+from storage.blobs import BlobStore
+from storage.db import Database, Document, EvalRun, Extraction, Page, open_database
+
+
+class EvalJob(BaseModel):
+    goldset_dir: Path
+    split: str | None = "test"
+    out_dir: Path
+    work_dir: Path  # the run's own data home; emptied at the start of every run
+    scans_cache_dir: Path
+    scan_seed: int = 0
+    # Clean PDFs (the built-in set) are degraded into scans first; an external set of real scans is not.
+    degrade: bool = True
+    results_database_url: str  # where eval runs are recorded: the trend and the regression baseline
+    accept: bool = False
+    ingest: IngestJob  # render, OCR and extraction settings: the production ones
+
+
+@dataclass(frozen=True)
+class EvalOutcome:
+    run_id: int
+    metrics: Metrics
+    regressed: list[str]
+    report_html: Path
+    metrics_json: Path
+    failed_documents: list[dict[str, str]]
+
+
+def _documents_folder(gold: list[GoldDocument], folder: Path) -> Path:
+    """A folder holding just the split's documents (links), so the ingest run reads nothing else."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    for document in gold:
+        assert document.path is not None  # load_goldset resolves every path or raises
+        (folder / document.document).symlink_to(document.path.resolve())
+    return folder
+
+
+def _predictions(
+    db: Database, blobs: BlobStore, engine: str
+) -> tuple[dict[str, Prediction], dict[str, bytes]]:
+    predictions: dict[str, Prediction] = {}
+    thumbnails: dict[str, bytes] = {}
+    with db.session() as session:
+        for document in session.scalars(select(Document)):
+            rows = list(session.scalars(select(Extraction).where(Extraction.document_id == document.id)))
+            merged = next((row for row in rows if row.page_number is None), None)
+            if merged is None:
+                continue
+            pages = [row for row in rows if row.page_number is not None]
+            stats = PageStats(
+                pages=len(pages),
+                escalated_pages=sum(row.escalated for row in pages),
+                tokens_in=sum(row.tokens_in for row in pages),
+                tokens_out=sum(row.tokens_out for row in pages),
+                latency_s=sum(row.latency_s for row in pages),
+            )
+            fields = {name: ExtractedField.model_validate(value) for name, value in merged.fields.items()}
+            predictions[document.filename] = prediction_from_extracted(fields, engine=engine, stats=stats)
+            first_page = session.scalar(select(Page).where(Page.document_id == document.id, Page.number == 1))
+            if first_page is not None:
+                thumbnails[document.filename] = blobs.get(first_page.thumbnail_key)
+    return predictions, thumbnails
+
+
+def _history_and_baseline(
+    results: Database, engine: str, split: str
+) -> tuple[list[RunSummary], Metrics | None]:
+    with results.session() as session:
+        runs = list(
+            session.scalars(
+                select(EvalRun).where(EvalRun.engine == engine, EvalRun.split == split).order_by(EvalRun.id)
+            )
+        )
+        history = [
+            Metrics.model_validate(run.metrics).summary(run.created_at.strftime("%Y-%m-%d %H:%M"))
+            for run in runs
+        ]
+        accepted = [run for run in runs if run.accepted]
+        baseline = Metrics.model_validate(accepted[-1].metrics) if accepted else None
+    return history, baseline
+
+
+def run_eval(job: EvalJob) -> EvalOutcome:
+    source = (
+        build_scans(job.goldset_dir, job.scans_cache_dir, job.scan_seed) if job.degrade else job.goldset_dir
+    )
+    gold = load_goldset(source, split=job.split)  # type: ignore[arg-type]
+    if not gold:
+        raise ValueError(f"the golden set at {job.goldset_dir} has no documents in split {job.split!r}")
+    shutil.rmtree(job.work_dir, ignore_errors=True)
+    ingest = job.ingest.model_copy(
+        update={
+            "sources": [str(_documents_folder(gold, job.work_dir / "documents"))],
+            "matter": "goldset",
+            "database_url": f"sqlite:///{(job.work_dir / 'eval.db').resolve()}",
+            "blobs_url": str((job.work_dir / "blobs").resolve()),
+        }
+    )
+    context = build_context(ingest)
+    try:
+        if context.engine is None:
+            raise ValueError("extraction is switched off (extraction.engine = none): nothing to score")
+        engine_name, engine_version = context.engine.name, context.engine.version
+        tally = run_ingest(context, ingest)
+        predictions, thumbnails = _predictions(context.db, context.blobs, engine_name)
+    finally:
+        context.close()
+        context.db.dispose()
+
+    metrics = score(predictions, gold, engine=engine_name)
+    metrics.goldset_hash = goldset_hash(job.goldset_dir)
+    split = job.split or "all"
+    results = open_database(job.results_database_url)
+    try:
+        history, baseline = _history_and_baseline(results, engine_name, split)
+        regressed = regressed_fields(metrics, baseline) if baseline is not None else []
+        with results.session() as session:
+            run = EvalRun(
+                engine=engine_name,
+                engine_version=engine_version,
+                split=split,
+                goldset_hash=metrics.goldset_hash,
+                documents=metrics.documents,
+                micro_f1=metrics.micro_f1,
+                macro_f1=metrics.macro_f1,
+                metrics=metrics.model_dump(mode="json"),
+                report_dir=str(job.out_dir.resolve()),
+                accepted=job.accept,
+                regressed_fields=regressed,
+            )
+            session.add(run)
+            session.flush()
+            run_id = run.id
+    finally:
+        results.dispose()
+    html, metrics_json = write_report(
+        metrics,
+        job.out_dir,
+        history=history,
+        wrong_answers=collect_wrong_answers(metrics, thumbnails),
+        goldset_hash=metrics.goldset_hash,
+        engine=engine_name,
+    )
+    return EvalOutcome(run_id, metrics, regressed, html, metrics_json, tally.failures)
