@@ -1,0 +1,145 @@
+"""The embedded twin: Qdrant's in-process engine (qdrant-edge) in one directory, owned by one process."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import qdrant_edge as qe
+
+from retrieval.index.base import (
+    DENSE,
+    POOLED,
+    SPARSE,
+    VISUAL,
+    Hit,
+    IndexFilter,
+    PageIndex,
+    PagePoint,
+    PageQuery,
+    check_delete_where,
+)
+from retrieval.index.config import IndexConfig
+from retrieval.index.embedded_schema import edge_config, edge_filter, payload_index_operations
+from retrieval.index.hits import to_hits
+from retrieval.index.lock import DirectoryLock
+
+
+class EmbeddedIndex(PageIndex):
+    def __init__(self, config: IndexConfig) -> None:
+        if config.path is None:
+            raise ValueError("the embedded index needs a directory: set IndexConfig.path")
+        self.config = config
+        self.path = Path(config.path)
+        self._shard: qe.EdgeShard | None = None
+        self._lock = DirectoryLock(self.path)
+        self._lock.acquire()  # before the shard opens: qdrant-edge's own WAL lock gives a cryptic error
+        try:
+            if (self.path / "edge_config.json").exists():
+                self._shard = qe.EdgeShard.load(str(self.path))
+            else:
+                self._shard = qe.EdgeShard.create(str(self.path), edge_config(config))
+                for operation in payload_index_operations():
+                    self._shard.update(operation)
+        except BaseException:
+            self._lock.release()
+            raise
+        self._params = qe.SearchParams(hnsw_ef=config.hnsw_ef)
+
+    @property
+    def shard(self) -> qe.EdgeShard:
+        if self._shard is None:
+            raise RuntimeError(f"the index at {self.path} is closed")
+        return self._shard
+
+    def upsert(self, points: Sequence[PagePoint]) -> None:
+        if points:
+            self.shard.update(qe.UpdateOperation.upsert_points([_edge_point(p) for p in points]))
+
+    def delete(self, point_ids: Sequence[str]) -> None:
+        if point_ids:
+            self.shard.update(qe.UpdateOperation.delete_points(list(point_ids)))
+
+    def delete_where(self, *, document_id: str | None = None, matter: str | None = None) -> None:
+        key, value = check_delete_where(document_id, matter)
+        match = qe.FieldCondition(key, match=qe.MatchValue(value))
+        self.shard.update(qe.UpdateOperation.delete_points_by_filter(qe.Filter(must=[match])))
+
+    def search(self, query: PageQuery, limit: int, filter: IndexFilter) -> list[Hit]:
+        channels = query.channels()
+        if not channels:
+            raise ValueError("a page query needs at least one of multivector, dense_text, sparse_text")
+        if not filter.matters:
+            return []  # access control: no matter granted, nothing visible
+        flt = edge_filter(filter)
+        depth = max(self.config.prefetch_limit, limit)
+        stages = {name: self._stage(name, query, flt, depth) for name in channels}
+        if len(stages) == 1:
+            ((name, stage),) = stages.items()
+            request = qe.QueryRequest(
+                limit=limit,
+                query=stage.query,
+                prefetches=stage.prefetches,
+                filter=flt,
+                params=stage.params,
+                with_payload=True,
+            )
+            return to_hits(self.shard.query(request), {name: None})
+        fused = qe.QueryRequest(
+            limit=limit,
+            query=qe.Fusion.Rrf(k=self.config.rrf_k),
+            prefetches=list(stages.values()),
+            filter=flt,
+            with_payload=True,
+        )
+        # The channel requests repeat the prefetches, to tell which channels found each fused hit.
+        alone = [
+            qe.QueryRequest(limit=depth, query=s.query, prefetches=s.prefetches, filter=flt, params=s.params)
+            for s in stages.values()
+        ]
+        results = self.shard.query_batch(qe.QueryBatchRequest([fused, *alone]))
+        return to_hits(results[0], {name: r for name, r in zip(stages, results[1:], strict=True)})
+
+    def _stage(self, name: str, query: PageQuery, flt: qe.Filter, depth: int) -> qe.Prefetch:
+        if name == VISUAL:
+            vectors = query.multivector.tolist()  # type: ignore[union-attr]
+            pooled = qe.Prefetch(
+                limit=depth, query=qe.Query.Nearest(vectors, using=POOLED), filter=flt, params=self._params
+            )  # HNSW over the pooled vectors finds candidates; MaxSim on the full ones reranks them
+            rerank = qe.Query.Nearest(vectors, using=VISUAL)
+            return qe.Prefetch(limit=depth, query=rerank, prefetches=[pooled], filter=flt)
+        if name == DENSE:
+            dense = query.dense_text.tolist()  # type: ignore[union-attr]
+            return qe.Prefetch(
+                limit=depth, query=qe.Query.Nearest(dense, using=DENSE), filter=flt, params=self._params
+            )
+        sparse = qe.SparseVector(query.sparse_text.indices, query.sparse_text.values)  # type: ignore[union-attr]
+        return qe.Prefetch(limit=depth, query=qe.Query.Nearest(sparse, using=SPARSE), filter=flt)
+
+    def count(self) -> int:
+        return self.shard.count(qe.CountRequest(exact=True))
+
+    def optimize(self) -> None:
+        """Merge segments and build the HNSW graphs now (after a bulk load), not when the optimizer runs."""
+        self.shard.optimize()
+
+    def close(self) -> None:
+        if self._shard is not None:
+            self._shard.flush()
+            self._shard.close()
+            self._shard = None
+        self._lock.release()
+
+
+def _edge_point(point: PagePoint) -> qe.Point:
+    vectors: dict[str, Any] = {}
+    if point.multivector is not None:
+        vectors[VISUAL] = point.multivector.tolist()
+    if point.pooled is not None:
+        vectors[POOLED] = point.pooled.tolist()
+    if point.dense_text is not None:
+        vectors[DENSE] = point.dense_text.tolist()
+    if point.sparse_text is not None:
+        vectors[SPARSE] = qe.SparseVector(point.sparse_text.indices, point.sparse_text.values)
+    return qe.Point(point.id, vectors, point.payload)
