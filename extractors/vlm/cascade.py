@@ -1,0 +1,105 @@
+"""CascadeEngine: the small model reads every page; the large one re-reads only the pages that need it.
+
+The escalation policy (`escalation_reason`):
+- `invalid`: the small model's answer was cut off, not JSON, or did not validate;
+- `failed`: the small model's server gave no answer (the large one may still read the page);
+- `low_confidence: f1, f2`: the small model FOUND a value (non-null, non-empty) whose confidence is below
+  `threshold`.
+A field the small model left empty does not escalate, however unsure that "nothing here" was, unless
+`empty_threshold` is set and the "nothing here" confidence is below it. Most pages of a contract state no
+key term at all; sending each one whose emptiness is not certain to the 70B model would escalate most of
+the document. Recall on those pages is better measured on the golden set than bought page by page.
+
+What the page keeps:
+- the large model answered validly: its page replaces the small one's (every value records its model);
+  `needs_review` when the large model's page would itself have escalated;
+- the large model failed or answered invalidly, or no large model is configured: the small model's page is
+  kept with `needs_review=True` and the large model's error appended: nothing is lost, a person looks.
+`escalated` says the page was sent to the large model; tokens and latency add up both calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pydantic import BaseModel, Field
+
+from extractors.engines.base import ExtractionEngine, PageInput
+from extractors.vlm.engine import VlmEngine, map_bounded
+from schemas.results import ExtractedField, PageExtraction, PageStatus
+
+
+class CascadeConfig(BaseModel):
+    threshold: float = Field(default=0.5, ge=0.0, le=1.0)  # a found value below this escalates
+    empty_threshold: float | None = Field(default=None, ge=0.0, le=1.0)  # None: empty fields never do
+
+
+class CascadeEngine(ExtractionEngine):
+    def __init__(self, small: VlmEngine, large: VlmEngine | None, config: CascadeConfig) -> None:
+        super().__init__(small.schema)
+        self.small = small
+        self.large = large
+        self.config = config
+
+    @property
+    def name(self) -> str:
+        return "cascade"
+
+    @property
+    def version(self) -> str:
+        large = self.large.version if self.large else "none"
+        empty = self.config.empty_threshold
+        return f"cascade[{self.small.version}|{large}|t={self.config.threshold}|empty={empty}]"
+
+    async def extract_pages(self, pages: Sequence[PageInput]) -> list[PageExtraction]:
+        # Pages waiting on the large model hold a worker: count its slots too, so the small stays busy.
+        workers = self.small.client.config.max_in_flight
+        if self.large is not None:
+            workers += self.large.client.config.max_in_flight
+        return await map_bounded(self._page, pages, workers)
+
+    async def aclose(self) -> None:
+        await self.small.aclose()
+        if self.large is not None:
+            await self.large.aclose()
+
+    def escalation_reason(self, page: PageExtraction) -> str | None:
+        """Why `page` should go to the large model, or None when it may stay (see the module docstring)."""
+        if page.status is not PageStatus.ok:
+            return str(page.status)
+        unsure = [name for name, field in page.fields.items() if self._unsure(field)]
+        return f"low_confidence: {', '.join(unsure)}" if unsure else None
+
+    def _unsure(self, field: ExtractedField) -> bool:
+        if any(item.value is not None for item in field.items):
+            return field.confidence < self.config.threshold
+        empty = self.config.empty_threshold
+        return empty is not None and field.confidence < empty
+
+    async def _page(self, page: PageInput) -> PageExtraction:
+        first = await self.small.extract_page(page)
+        reason = self.escalation_reason(first)
+        if reason is None:
+            return first
+        if self.large is None:
+            return first.model_copy(
+                update={
+                    "escalation_reason": reason,
+                    "needs_review": True,
+                    "errors": [*first.errors, "no large model"],
+                }
+            )
+        second = await self.large.extract_page(page)
+        spent = {
+            "escalated": True,
+            "escalation_reason": reason,
+            "tokens_in": first.tokens_in + second.tokens_in,
+            "tokens_out": first.tokens_out + second.tokens_out,
+            "latency_s": first.latency_s + second.latency_s,
+        }
+        if second.status is PageStatus.ok:
+            return second.model_copy(
+                update={**spent, "needs_review": self.escalation_reason(second) is not None}
+            )
+        errors = [*first.errors, *(f"large model {second.model}: {error}" for error in second.errors)]
+        return first.model_copy(update={**spent, "needs_review": True, "errors": errors})

@@ -1,0 +1,311 @@
+"""Async client for one model behind one or more OpenAI-compatible `/chat/completions` endpoints.
+
+This is the one layer that retries model calls (nothing above it retries again). It owns:
+- the in-flight bound: at most `max_in_flight` requests of this process on this endpoint at once;
+- a deadline per attempt (connect + whole response), so a server that hangs costs `timeout_s`, not forever;
+- retries with exponential backoff and full jitter on connection errors, timeouts and 5xx; never on 4xx
+  (the request itself is wrong, sending it again gives the same answer);
+- client-side load balancing: round robin over the replicas that are not benched;
+- a circuit breaker per replica: a refused connection, or `breaker_failures` failures in a row, benches
+  the replica for `breaker_cooldown_s`; after that a health check (`GET {base_url}/models`) must pass before
+  it takes traffic again. With every replica benched, calls fail at once with `circuit_open` instead of
+  hammering a server that is down.
+Every outcome is a value (`Completion` or `Failure`), never an exception.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import httpx
+from pydantic import BaseModel, Field, SecretStr
+
+# vLLM reports -inf (a token the grammar masked) as this number, JSON having no infinity.
+MASKED_LOGPROB = -9999.0
+
+
+class EndpointConfig(BaseModel):
+    """One model served at one or more base URLs (replicas of the same model, e.g. http://h:8000/v1)."""
+
+    base_url: str | list[str]
+    model: str
+    api_key: SecretStr | None = None
+    timeout_s: float = Field(default=120.0, gt=0)  # per attempt, connect to last byte
+    connect_timeout_s: float = Field(default=5.0, gt=0)
+    max_in_flight: int = Field(default=32, ge=1)
+    max_retries: int = Field(default=3, ge=0)
+    backoff_base_s: float = Field(default=0.5, ge=0)
+    backoff_max_s: float = Field(default=20.0, ge=0)
+    max_tokens: int = Field(default=1024, ge=1)
+    top_logprobs: int = Field(default=5, ge=0, le=20)
+    breaker_failures: int = Field(default=3, ge=1)  # failures in a row that bench a replica
+    breaker_cooldown_s: float = Field(default=30.0, ge=0)
+    health_timeout_s: float = Field(default=2.0, gt=0)
+
+    @property
+    def base_urls(self) -> list[str]:
+        urls = [self.base_url] if isinstance(self.base_url, str) else list(self.base_url)
+        return [url.rstrip("/") for url in urls]
+
+
+class FailureKind(StrEnum):
+    connection = "connection"  # refused, reset, DNS: the server is not there
+    timeout = "timeout"
+    server_error = "server_error"  # 5xx
+    client_error = "client_error"  # 4xx: our request is wrong, not retried
+    invalid_response = "invalid_response"  # 2xx whose body is not a chat completion
+    circuit_open = "circuit_open"  # every replica is benched: failed fast, nothing sent
+
+
+@dataclass(frozen=True)
+class TokenLogprob:
+    """One generated token: its bytes, its log-probability and the alternatives the server reported."""
+
+    text: bytes
+    logprob: float
+    top_logprobs: tuple[float, ...] = ()
+
+    @property
+    def free(self) -> bool:
+        """Whether the model chose this token, rather than the grammar forcing it.
+
+        Forced tokens come back with logprob 0.0 and every alternative masked (-9999). A token with an
+        unmasked alternative, or a logprob below 0, was a choice.
+        """
+        alternatives = sum(1 for logprob in self.top_logprobs if logprob > MASKED_LOGPROB)
+        return alternatives > 1 or self.logprob < 0.0
+
+
+@dataclass(frozen=True)
+class Completion:
+    content: str
+    finish_reason: str | None
+    tokens: list[TokenLogprob]
+    prompt_tokens: int
+    completion_tokens: int
+    latency_s: float
+    attempts: int
+    replica: str
+
+    @property
+    def truncated(self) -> bool:
+        """The answer hit `max_tokens`: whatever JSON it holds is cut off, so it is invalid."""
+        return self.finish_reason == "length"
+
+
+@dataclass(frozen=True)
+class Failure:
+    kind: FailureKind
+    message: str
+    latency_s: float
+    attempts: int
+    status_code: int | None = None
+
+
+ChatResult = Completion | Failure
+
+
+class _RetryableError(Exception):
+    def __init__(self, kind: FailureKind, message: str, status_code: int | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.status_code = status_code
+
+
+@dataclass
+class _Replica:
+    base_url: str
+    failures_in_row: int = 0
+    benched_until: float | None = None  # None: takes traffic; a time: benched, probe after it
+    probing: bool = False
+    last_error: str = ""
+
+
+class ChatClient:
+    """Chat completions with guided JSON and logprobs for the model named in `config`."""
+
+    def __init__(self, config: EndpointConfig, transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self.config = config
+        self._replicas = [_Replica(url) for url in config.base_urls]
+        self._next = 0
+        self._in_flight = asyncio.Semaphore(config.max_in_flight)
+        headers = {}
+        if config.api_key is not None:
+            headers["Authorization"] = f"Bearer {config.api_key.get_secret_value()}"
+        self._http = httpx.AsyncClient(
+            headers=headers,
+            timeout=httpx.Timeout(config.timeout_s, connect=config.connect_timeout_s),
+            # Room for every in-flight request plus health checks, so the pool never queues them.
+            limits=httpx.Limits(max_connections=config.max_in_flight + len(self._replicas)),
+            transport=transport,
+        )
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def chat_json(
+        self, messages: list[dict[str, Any]], name: str, schema: dict[str, Any]
+    ) -> ChatResult:
+        """One greedy completion constrained to `schema`, with the logprobs of every generated token."""
+        payload = {
+            "model": self.config.model,
+            "messages": messages,
+            "temperature": 0,
+            "max_tokens": self.config.max_tokens,
+            "logprobs": True,
+            "top_logprobs": self.config.top_logprobs,
+            "response_format": {
+                "type": "json_schema",
+                "json_schema": {"name": name, "schema": schema, "strict": True},
+            },
+        }
+        return await self.post_chat(payload)
+
+    async def post_chat(self, payload: dict[str, Any]) -> ChatResult:
+        """POST `payload` to a healthy replica, retrying what is worth retrying."""
+        started = time.monotonic()
+        attempts = 0
+        last_error: _RetryableError | None = None
+        while True:
+            replica = await self._pick()
+            if replica is None:
+                # This call's own error says more than "benched"; a later call only finds them benched.
+                kind = last_error.kind if last_error else FailureKind.circuit_open
+                benched = "; ".join(r.last_error for r in self._replicas)
+                message = f"every replica is benched: {benched}"
+                return Failure(kind, message, time.monotonic() - started, attempts)
+            attempts += 1
+            try:
+                async with self._in_flight:
+                    body = await self._post(replica, payload)
+            except _RetryableError as error:
+                self._record_failure(replica, error)
+                last_error = error
+                if attempts > self.config.max_retries:
+                    return Failure(
+                        error.kind, str(error), time.monotonic() - started, attempts, error.status_code
+                    )
+                await asyncio.sleep(self._backoff(attempts))
+                continue
+            except httpx.HTTPStatusError as error:
+                # A 4xx means the server is healthy and our request is wrong: no retry, no breaker.
+                return Failure(
+                    FailureKind.client_error,
+                    f"{error.response.status_code}: {error.response.text[:500]}",
+                    time.monotonic() - started,
+                    attempts,
+                    error.response.status_code,
+                )
+            replica.failures_in_row = 0
+            return _parse_completion(body, time.monotonic() - started, attempts, replica.base_url)
+
+    async def _post(self, replica: _Replica, payload: dict[str, Any]) -> Any:
+        url = f"{replica.base_url}/chat/completions"
+        try:
+            # httpx's timeout is per read; the deadline also bounds a server that trickles bytes.
+            async with asyncio.timeout(self.config.timeout_s):
+                response = await self._http.post(url, json=payload)
+        except (TimeoutError, httpx.TimeoutException) as error:
+            message = f"{url}: no answer within {self.config.timeout_s} s"
+            raise _RetryableError(FailureKind.timeout, message) from error
+        except httpx.TransportError as error:
+            message = f"{url}: {type(error).__name__}: {error}"
+            raise _RetryableError(FailureKind.connection, message) from error
+        if response.status_code >= 500:
+            raise _RetryableError(
+                FailureKind.server_error,
+                f"{url}: {response.status_code}: {response.text[:500]}",
+                response.status_code,
+            )
+        response.raise_for_status()
+        try:
+            return response.json()
+        except json.JSONDecodeError:
+            return None  # reported as an invalid response by the parser
+
+    def _backoff(self, attempt: int) -> float:
+        # Full jitter: spreads the retries of many pages that failed together.
+        ceiling = min(self.config.backoff_max_s, self.config.backoff_base_s * 2 ** (attempt - 1))
+        return random.uniform(0, ceiling)
+
+    def _record_failure(self, replica: _Replica, error: _RetryableError) -> None:
+        replica.failures_in_row += 1
+        replica.last_error = str(error)
+        refused = error.kind is FailureKind.connection
+        if refused or replica.failures_in_row >= self.config.breaker_failures:
+            replica.benched_until = time.monotonic() + self.config.breaker_cooldown_s
+
+    async def _pick(self) -> _Replica | None:
+        """The next replica in round robin that may take traffic, probing those whose bench time is up."""
+        count = len(self._replicas)
+        for offset in range(count):
+            replica = self._replicas[(self._next + offset) % count]
+            if replica.benched_until is None:
+                self._next = (self._next + offset + 1) % count
+                return replica
+        now = time.monotonic()
+        # One probe per replica at a time; calls arriving meanwhile fail fast rather than queue behind it.
+        for replica in self._replicas:
+            ready = replica.benched_until is not None and replica.benched_until <= now
+            if ready and not replica.probing and await self._probe(replica):
+                return replica
+        return None
+
+    async def _probe(self, replica: _Replica) -> bool:
+        """Half-open breaker: one health check decides whether a benched replica comes back."""
+        replica.probing = True
+        try:
+            url = f"{replica.base_url}/models"
+            response = await self._http.get(url, timeout=self.config.health_timeout_s)
+            healthy = response.status_code == 200
+        except httpx.HTTPError as error:
+            healthy = False
+            replica.last_error = f"{replica.base_url}: health check failed: {type(error).__name__}"
+        finally:
+            replica.probing = False
+        if healthy:
+            replica.failures_in_row = 0
+            replica.benched_until = None
+        else:
+            replica.benched_until = time.monotonic() + self.config.breaker_cooldown_s
+        return healthy
+
+
+def _parse_completion(body: Any, latency_s: float, attempts: int, replica: str) -> ChatResult:
+    try:
+        choice = body["choices"][0]
+        content = choice["message"]["content"] or ""
+        usage = body.get("usage") or {}
+        logprobs = (choice.get("logprobs") or {}).get("content") or []
+        tokens = [_token(entry) for entry in logprobs]
+        return Completion(
+            content=content,
+            finish_reason=choice.get("finish_reason"),
+            tokens=tokens,
+            prompt_tokens=int(usage.get("prompt_tokens") or 0),
+            completion_tokens=int(usage.get("completion_tokens") or len(tokens)),
+            latency_s=latency_s,
+            attempts=attempts,
+            replica=replica,
+        )
+    except (KeyError, IndexError, TypeError, ValueError) as error:
+        return Failure(
+            FailureKind.invalid_response,
+            f"{replica}: not a chat completion: {type(error).__name__}: {error}",
+            latency_s,
+            attempts,
+        )
+
+
+def _token(entry: dict[str, Any]) -> TokenLogprob:
+    # `bytes` is exact where a token holds part of a UTF-8 character; `token` is the fallback.
+    raw = entry.get("bytes")
+    text = bytes(raw) if raw is not None else entry["token"].encode()
+    top = tuple(float(alt["logprob"]) for alt in entry.get("top_logprobs") or [])
+    return TokenLogprob(text=text, logprob=float(entry["logprob"]), top_logprobs=top)

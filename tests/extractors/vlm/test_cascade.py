@@ -1,0 +1,141 @@
+"""The escalation policy of CascadeEngine, with a small and a large scripted server."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+import pytest
+
+from extractors.vlm.cascade import CascadeConfig, CascadeEngine
+from extractors.vlm.cost import ServerPrice, cost_per_1000_pages
+from schemas.contract import ContractFields
+from schemas.results import PageExtraction, PageStatus
+
+NOTHING = ContractFields().model_dump_json()  # a page without key terms: all null / []
+FOUND = ContractFields(title="Master Services Agreement").model_dump_json()
+SURE, UNSURE = -0.001, -0.2  # logprob of each one-character token
+
+
+@pytest.fixture
+def servers(fake_openai_factory):
+    small, large = fake_openai_factory(), fake_openai_factory()
+    large.default = large.Reply(content=FOUND, logprob=lambda char: SURE)
+    return small, large
+
+
+@pytest.fixture
+def cascade(servers, engine_for) -> Callable[..., CascadeEngine]:
+    small, large = servers
+
+    def build(large_url: str | None = None, **config: float) -> CascadeEngine:
+        large_engine = engine_for(large_url or large.url, model="large")
+        return CascadeEngine(engine_for(small.url, model="small"), large_engine, CascadeConfig(**config))
+
+    return build
+
+
+def run(engine: CascadeEngine, page) -> PageExtraction:
+    async def go() -> PageExtraction:
+        try:
+            [result] = await engine.extract_pages([page])
+            return result
+        finally:
+            await engine.aclose()
+
+    return asyncio.run(go())
+
+
+def test_a_page_confidently_without_key_terms_stays_small(servers, cascade, page):
+    small, large = servers
+    small.default = small.Reply(content=NOTHING, logprob=lambda char: SURE)
+    result = run(cascade(threshold=0.9), page)
+    assert result.model == "small" and not result.escalated and result.escalation_reason is None
+    assert large.requests == []
+
+
+def test_a_page_unsure_about_emptiness_stays_unless_empty_threshold_is_set(servers, cascade, page):
+    small, large = servers
+    small.default = small.Reply(content=NOTHING, logprob=lambda char: UNSURE)  # "null" at 0.45
+    assert not run(cascade(threshold=0.9), page).escalated
+    assert large.requests == []
+    result = run(cascade(threshold=0.9, empty_threshold=0.9), page)
+    assert result.escalated and result.model == "large"
+    assert result.escalation_reason is not None and "title" in result.escalation_reason
+
+
+def test_a_found_value_with_low_confidence_escalates_to_large(servers, cascade, page):
+    small, large = servers
+    small.default = small.Reply(content=FOUND, logprob=lambda char: UNSURE)
+    result = run(cascade(threshold=0.5), page)
+    assert result.status is PageStatus.ok and result.escalated and not result.needs_review
+    assert result.escalation_reason == "low_confidence: title"
+    assert result.model == "large"
+    assert {item.model for field in result.fields.values() for item in field.items} == {"large"}
+    assert (result.tokens_in, result.tokens_out) == (200, 2 * len(FOUND))  # both calls are paid for
+    assert len(large.requests) == 1
+
+
+def test_a_found_value_with_high_confidence_stays(servers, cascade, page):
+    small, large = servers
+    small.default = small.Reply(content=FOUND, logprob=lambda char: SURE)
+    result = run(cascade(threshold=0.5), page)
+    assert not result.escalated and result.model == "small" and large.requests == []
+
+
+def test_invalid_output_escalates(servers, cascade, page):
+    small, _ = servers
+    small.default = small.Reply(content=FOUND, finish_reason="length")
+    result = run(cascade(threshold=0.5), page)
+    assert result.escalated and result.escalation_reason == "invalid" and result.model == "large"
+
+
+def test_large_model_down_keeps_the_small_result_for_review(servers, cascade, page, dead_url):
+    small, _ = servers
+    small.default = small.Reply(content=FOUND, logprob=lambda char: UNSURE)
+    result = run(cascade(large_url=dead_url, threshold=0.5), page)
+    assert result.model == "small" and result.status is PageStatus.ok
+    assert result.fields["title"].items[0].value == "Master Services Agreement"
+    assert result.escalated and result.needs_review
+    assert any(error.startswith("large model large: connection") for error in result.errors)
+
+
+def test_no_large_model_flags_pages_that_would_escalate(servers, engine_for, page):
+    small, _ = servers
+    small.default = small.Reply(content=FOUND, logprob=lambda char: UNSURE)
+    result = run(CascadeEngine(engine_for(small.url), None, CascadeConfig(threshold=0.5)), page)
+    assert result.needs_review and not result.escalated and result.model == "small"
+    assert result.escalation_reason == "low_confidence: title"
+
+
+def test_a_large_answer_still_unsure_is_flagged_for_review(servers, cascade, page):
+    small, large = servers
+    small.default = small.Reply(content=FOUND, logprob=lambda char: UNSURE)
+    large.default = large.Reply(content=FOUND, logprob=lambda char: UNSURE)
+    result = run(cascade(threshold=0.5), page)
+    assert result.escalated and result.model == "large" and result.needs_review
+
+
+def test_version_names_both_models_and_the_threshold(cascade):
+    engine = cascade(threshold=0.7)
+    assert ":small:" in engine.version and ":large:" in engine.version and "t=0.7" in engine.version
+    assert cascade(threshold=0.6).version != engine.version
+
+
+def test_cost_per_1000_pages_charges_escalated_pages_to_the_large_model():
+    def page(number: int, escalated: bool) -> PageExtraction:
+        return PageExtraction(
+            page=number, status="ok", engine="vlm", model="m", confidence=1.0,
+            tokens_in=1000, tokens_out=300, escalated=escalated,
+        )  # fmt: skip
+
+    results = [page(1, False), page(2, False), page(3, False), page(4, True)]
+    small, large = (
+        ServerPrice(gpu_hour_price=2.0, pages_per_hour=2000),
+        ServerPrice(gpu_hour_price=16.0, pages_per_hour=400),
+    )
+    report = cost_per_1000_pages(results, small, large)
+    assert report.escalated == 1 and report.tokens_in_per_page == 1000 and report.tokens_out_per_page == 300
+    # 1000 x (2/2000 + 1/4 x 16/400) = 1 + 10
+    assert report.cost_per_1000_pages == pytest.approx(11.0)
+    assert cost_per_1000_pages([], small).cost_per_1000_pages == pytest.approx(1.0)

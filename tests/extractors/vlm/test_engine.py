@@ -1,0 +1,111 @@
+"""VlmEngine against the scripted OpenAI-compatible server: page results for every kind of answer."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+
+from extractors.engines.base import PageInput
+from extractors.vlm.prompt import PROMPT_VERSION
+from schemas.contract import ContractFields
+from schemas.ocr import PageOcr
+from schemas.results import Evidence, PageExtraction, PageStatus
+
+ANSWER = ContractFields(title="Lease", termination_notice_days=30).model_dump_json()
+
+
+def extract(engine, pages: Sequence[PageInput]) -> list[PageExtraction]:
+    async def run() -> list[PageExtraction]:
+        try:
+            return await engine.extract_pages(pages)
+        finally:
+            await engine.aclose()
+
+    return asyncio.run(run())
+
+
+def test_a_valid_answer_becomes_fields_with_confidences(fake_openai, page, engine_for):
+    fake_openai.default = fake_openai.Reply(content=ANSWER, logprob=lambda char: -0.01)
+    [result] = extract(engine_for(fake_openai.url), [page])
+    assert result.status is PageStatus.ok and result.errors == []
+    assert set(result.fields) == set(ContractFields.model_fields)
+    title = result.fields["title"]
+    assert [item.value for item in title.items] == ["Lease"]
+    # "Lease" with its quotes is 7 one-character tokens at -0.01 each.
+    assert title.confidence == pytest.approx(math.exp(-0.07))
+    assert title.items[0].engine == "vlm" and title.items[0].model == "small"
+    empty = result.fields["parties"]
+    assert empty.items == [] and empty.confidence == pytest.approx(math.exp(-0.01))
+    nothing = result.fields["governing_law"]
+    assert [item.value for item in nothing.items] == [None]
+    assert nothing.confidence == pytest.approx(math.exp(-0.04))
+    assert result.confidence == min(field.confidence for field in result.fields.values())
+    assert (result.tokens_in, result.tokens_out) == (100, len(ANSWER)) and result.latency_s > 0
+
+
+UNUSABLE = {
+    "malformed JSON": ('{"title": "Lea', "stop", "invalid answer"),
+    "JSON, not the schema": ('{"title": "Lease", "colour": "red"}', "stop", "invalid answer"),
+    "truncated, even if it parses": (ANSWER, "length", "cut off at max_tokens"),
+}
+
+
+@pytest.mark.parametrize("case", UNUSABLE)
+def test_unusable_answers_make_an_invalid_page_with_confidence_zero(fake_openai, page, engine_for, case):
+    content, finish_reason, error = UNUSABLE[case]
+    fake_openai.default = fake_openai.Reply(content=content, finish_reason=finish_reason)
+    [result] = extract(engine_for(fake_openai.url), [page])
+    assert result.status is PageStatus.invalid and result.confidence == 0.0 and result.fields == {}
+    assert error in result.errors[0]
+    assert result.tokens_out == len(content)
+
+
+def test_a_server_that_is_down_makes_a_failed_page(dead_url, page, engine_for):
+    [result] = extract(engine_for(dead_url), [page])
+    assert result.status is PageStatus.failed and result.confidence == 0.0
+    assert result.errors[0].startswith("connection:")
+
+
+def test_pages_run_concurrently_and_come_back_in_order(fake_openai, make_page, engine_for):
+    fake_openai.default = fake_openai.Reply(content=ANSWER, delay_s=0.3)
+    pages = [make_page(number) for number in range(1, 7)]
+    started = time.monotonic()
+    results = extract(engine_for(fake_openai.url), pages)
+    assert time.monotonic() - started < 1.2  # one after the other would take 1.8 s
+    assert [result.page for result in results] == [1, 2, 3, 4, 5, 6]
+    assert all(result.status is PageStatus.ok for result in results)
+
+
+def test_version_names_engine_model_prompt_and_schema(fake_openai, engine_for):
+    engine = engine_for(fake_openai.url)
+    assert engine.version.startswith(f"vlm:small:{PROMPT_VERSION}:ContractFields-")
+    assert engine_for(fake_openai.url, model="large").version != engine.version
+
+
+def test_a_grounding_hook_gets_each_found_value(fake_openai, page, engine_for):
+    fake_openai.default = fake_openai.Reply(content=ANSWER)
+    seen: list[Any] = []
+
+    def ground(value: Any, ocr: PageOcr, number: int) -> Evidence:
+        seen.append(value)
+        return Evidence(page=number, text=str(value))
+
+    [result] = extract(engine_for(fake_openai.url, ground=ground), [page])
+    assert sorted(map(str, seen)) == ["30", "Lease"]
+    assert result.fields["title"].items[0].evidence == Evidence(page=1, text="Lease")
+    assert result.fields["governing_law"].items[0].evidence is None
+
+
+def test_the_prompt_sent_carries_the_page(fake_openai, page, engine_for):
+    fake_openai.default = fake_openai.Reply(content=ANSWER)
+    extract(engine_for(fake_openai.url), [page])
+    [sent] = fake_openai.requests
+    user = sent["messages"][1]["content"]
+    assert user[0]["image_url"]["url"].startswith("data:image/jpeg;base64,")
+    assert "between Acme\nInc and Globex" in user[1]["text"]  # OCR lines kept
+    assert sent["response_format"]["json_schema"]["name"] == "ContractFields"
