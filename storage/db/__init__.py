@@ -2,6 +2,7 @@
 
 from storage.db.engine import Database, open_database
 from storage.db.models import (
+    Calibration,
     Document,
     DocumentSource,
     EvalRun,
@@ -14,6 +15,7 @@ from storage.db.models import (
 )
 
 __all__ = [
+    "Calibration",
     "Database",
     "Document",
     "DocumentSource",

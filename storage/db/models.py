@@ -227,3 +227,20 @@ class EvalRun(Base):
     # The last accepted run of an engine and split is the regression gate's baseline.
     accepted: Mapped[bool] = mapped_column(Boolean, default=False)
     regressed_fields: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+
+class Calibration(Base):
+    """An escalation threshold picked on the golden set's dev split; the cascade reads the newest one."""
+
+    __tablename__ = "calibrations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    engine_version: Mapped[str] = mapped_column(Text)  # the small model's engine version it was measured on
+    split: Mapped[str] = mapped_column(String(16))
+    goldset_hash: Mapped[str] = mapped_column(String(64))
+    target_accuracy: Mapped[float] = mapped_column(Float)
+    threshold: Mapped[float] = mapped_column(Float)
+    accuracy: Mapped[float | None] = mapped_column(Float)  # of the answers kept at this threshold
+    escalation_rate: Mapped[float] = mapped_column(Float)
+    curve: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [{threshold, accuracy, escalation_rate}]
