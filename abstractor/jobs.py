@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from abstractor.settings import Settings
+from extractors.engines.config import ExtractionConfig
 from flows.evaluate import EvalJob
 from flows.job import IngestJob
 
@@ -24,6 +25,8 @@ def ingest_job(settings: Settings, sources: list[str], matter: str | None) -> In
         documents_in_flight=settings.ingest.documents_in_flight,
         lease_seconds=settings.ingest.lease_seconds,
         extraction=settings.extraction,
+        index=settings.resolved_index,
+        embedders=settings.embedders,
     )
 
 
@@ -40,7 +43,10 @@ def eval_job(
     extraction = settings.extraction
     if engine is not None:
         extraction = extraction.model_copy(update={"engine": engine})
-    ingest = ingest_job(settings, sources=[], matter=None).model_copy(update={"extraction": extraction})
+    # index=None: golden documents are never indexed beside the lawyers' ones.
+    ingest = ingest_job(settings, sources=[], matter=None).model_copy(
+        update={"extraction": extraction, "index": None}
+    )
     return EvalJob(
         goldset_dir=goldset_dir,
         split=split,
@@ -54,3 +60,25 @@ def eval_job(
         accept=accept,
         ingest=ingest,
     )
+
+
+def compare_candidates(settings: Settings, names: list[str]) -> dict[str, ExtractionConfig]:
+    """Engine configurations by name: rules, small, large, cascade, or one of extraction.candidates."""
+    extraction = settings.extraction
+    endpoints = {"small": extraction.small, "large": extraction.large, **extraction.candidates}
+    candidates: dict[str, ExtractionConfig] = {}
+    for name in names:
+        if name == "rules":
+            candidates[name] = extraction.model_copy(update={"engine": "rules"})
+        elif name == "cascade":
+            if extraction.small is None or extraction.large is None:
+                raise ValueError("'cascade' needs both extraction.small and extraction.large")
+            candidates[name] = extraction.model_copy(update={"engine": "vlm"})
+        elif endpoints.get(name) is not None:
+            candidates[name] = extraction.model_copy(
+                update={"engine": "vlm", "small": endpoints[name], "large": None}
+            )
+        else:
+            known = ["rules", "cascade", *(key for key, value in endpoints.items() if value is not None)]
+            raise ValueError(f"unknown engine {name!r} to compare; known: {', '.join(known)}")
+    return candidates

@@ -21,6 +21,8 @@ from pydantic_settings import (
 from extractors.engines.config import ExtractionConfig
 from extractors.ocr import OcrConfig
 from extractors.render import RenderConfig
+from retrieval.embedders import EmbedderConfig
+from retrieval.index import IndexConfig
 
 
 class IngestSettings(BaseModel):
@@ -48,6 +50,18 @@ class GoldsetSettings(BaseModel):
     scan_seed: int = Field(default=0, description="Seed of the degradations applied to clean PDFs.")
 
 
+class ServerSettings(BaseModel):
+    host: str = Field(default="127.0.0.1", description="Where `abstractor serve` listens.")
+    port: int = Field(default=8000, ge=1, le=65535)
+    url: str | None = Field(
+        default=None,
+        description="A running server the CLI sends searches to; default: the one `serve` started here.",
+    )
+    outbox_interval_s: float = Field(
+        default=2.0, gt=0, description="How often the server applies the outbox."
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="ABSTRACTOR_",
@@ -64,6 +78,11 @@ class Settings(BaseSettings):
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     extraction: ExtractionConfig = Field(default_factory=ExtractionConfig)
     goldset: GoldsetSettings = Field(default_factory=GoldsetSettings)
+    index: IndexConfig = Field(
+        default_factory=IndexConfig, description="Page index; default <data_home>/index."
+    )
+    embedders: EmbedderConfig = Field(default_factory=EmbedderConfig)
+    server: ServerSettings = Field(default_factory=ServerSettings)
 
     @classmethod
     def settings_customise_sources(
@@ -92,6 +111,17 @@ class Settings(BaseSettings):
     @property
     def resolved_ocr_cache_dir(self) -> Path:
         return (self.ocr_cache_dir or self.data_home / "cache" / "ocr").resolve()
+
+    @property
+    def resolved_index(self) -> IndexConfig:
+        if self.index.backend == "embedded" and self.index.path is None:
+            return self.index.model_copy(update={"path": (self.data_home / "index").resolve()})
+        return self.index
+
+    @property
+    def server_file(self) -> Path:
+        """Written by `abstractor serve` while it runs: how the CLI finds it (and the index's owner)."""
+        return (self.data_home / "server.json").resolve()
 
     @property
     def prefect_home(self) -> Path:

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from extractors.engines.base import ExtractionEngine
 from extractors.ocr import OcrCache, OcrConfig
 from extractors.render import RenderConfig
+from retrieval.indexer import Indexer
 from storage.blobs import BlobStore
 from storage.db import Database
 
@@ -60,6 +61,7 @@ class IngestContext:
     pool: ThreadPoolExecutor
     schema: type[BaseModel]
     engine: ExtractionEngine | None = None
+    indexer: Indexer | None = None  # None: no index stage (e.g. the eval run's golden documents)
     lease: dt.timedelta = dt.timedelta(minutes=15)
     s3_endpoint_url: str | None = None
     s3_region: str | None = None
@@ -74,3 +76,5 @@ class IngestContext:
             self.run_async(self.engine.aclose())
         self.loop.close()
         self.pool.shutdown(wait=True)
+        if self.indexer is not None:
+            self.indexer.close()

@@ -14,6 +14,8 @@ from pathlib import Path
 from pydantic import BaseModel
 from sqlalchemy import select
 
+from extractors.engines.config import ExtractionConfig
+from extractors.vlm.client import EndpointConfig
 from flows.ingest import run_ingest
 from flows.job import IngestJob, build_context
 from goldset.gate import regressed_fields
@@ -38,12 +40,16 @@ class EvalJob(BaseModel):
     degrade: bool = True
     results_database_url: str  # where eval runs are recorded: the trend and the regression baseline
     accept: bool = False
+    # What the run is called in the trend and the baseline; default the engine's name (rules, vlm, ...).
+    label: str | None = None
     ingest: IngestJob  # render, OCR and extraction settings: the production ones
 
 
 @dataclass(frozen=True)
 class EvalOutcome:
     run_id: int
+    label: str
+    engine_version: str
     metrics: Metrics
     regressed: list[str]
     report_html: Path
@@ -61,9 +67,18 @@ def _documents_folder(gold: list[GoldDocument], folder: Path) -> Path:
     return folder
 
 
+def _page_price(extraction: ExtractionConfig, endpoint: EndpointConfig | None) -> float | None:
+    """Dollars per page on a model server, from the price table; None for CPU-only or unpriced engines."""
+    price = extraction.prices.get(endpoint.model) if endpoint is not None else None
+    return price.gpu_hour_price / price.pages_per_hour if price is not None else None
+
+
 def _predictions(
-    db: Database, blobs: BlobStore, engine: str
+    db: Database, blobs: BlobStore, label: str, extraction: ExtractionConfig
 ) -> tuple[dict[str, Prediction], dict[str, bytes]]:
+    uses_models = extraction.resolved_engine == "vlm"
+    small_price = _page_price(extraction, extraction.small) if uses_models else None
+    large_price = _page_price(extraction, extraction.large) if uses_models else None
     predictions: dict[str, Prediction] = {}
     thumbnails: dict[str, bytes] = {}
     with db.session() as session:
@@ -73,15 +88,21 @@ def _predictions(
             if merged is None:
                 continue
             pages = [row for row in rows if row.page_number is not None]
+            escalated = sum(row.escalated for row in pages)
+            # Every page pays the small model; escalated pages pay the large one too.
+            cost = (
+                None if small_price is None else len(pages) * small_price + escalated * (large_price or 0.0)
+            )
             stats = PageStats(
                 pages=len(pages),
-                escalated_pages=sum(row.escalated for row in pages),
+                escalated_pages=escalated,
                 tokens_in=sum(row.tokens_in for row in pages),
                 tokens_out=sum(row.tokens_out for row in pages),
                 latency_s=sum(row.latency_s for row in pages),
+                cost_usd=cost,
             )
             fields = {name: ExtractedField.model_validate(value) for name, value in merged.fields.items()}
-            predictions[document.filename] = prediction_from_extracted(fields, engine=engine, stats=stats)
+            predictions[document.filename] = prediction_from_extracted(fields, engine=label, stats=stats)
             first_page = session.scalar(select(Page).where(Page.document_id == document.id, Page.number == 1))
             if first_page is not None:
                 thumbnails[document.filename] = blobs.get(first_page.thumbnail_key)
@@ -126,23 +147,23 @@ def run_eval(job: EvalJob) -> EvalOutcome:
     try:
         if context.engine is None:
             raise ValueError("extraction is switched off (extraction.engine = none): nothing to score")
-        engine_name, engine_version = context.engine.name, context.engine.version
+        label, engine_version = job.label or context.engine.name, context.engine.version
         tally = run_ingest(context, ingest)
-        predictions, thumbnails = _predictions(context.db, context.blobs, engine_name)
+        predictions, thumbnails = _predictions(context.db, context.blobs, label, ingest.extraction)
     finally:
         context.close()
         context.db.dispose()
 
-    metrics = score(predictions, gold, engine=engine_name)
+    metrics = score(predictions, gold, engine=label)
     metrics.goldset_hash = goldset_hash(job.goldset_dir)
     split = job.split or "all"
     results = open_database(job.results_database_url)
     try:
-        history, baseline = _history_and_baseline(results, engine_name, split)
+        history, baseline = _history_and_baseline(results, label, split)
         regressed = regressed_fields(metrics, baseline) if baseline is not None else []
         with results.session() as session:
             run = EvalRun(
-                engine=engine_name,
+                engine=label,
                 engine_version=engine_version,
                 split=split,
                 goldset_hash=metrics.goldset_hash,
@@ -165,6 +186,6 @@ def run_eval(job: EvalJob) -> EvalOutcome:
         history=history,
         wrong_answers=collect_wrong_answers(metrics, thumbnails),
         goldset_hash=metrics.goldset_hash,
-        engine=engine_name,
+        engine=label,
     )
-    return EvalOutcome(run_id, metrics, regressed, html, metrics_json, tally.failures)
+    return EvalOutcome(run_id, label, engine_version, metrics, regressed, html, metrics_json, tally.failures)

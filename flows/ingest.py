@@ -32,7 +32,8 @@ DocumentMapper = Callable[
 
 def current_versions(ctx: IngestContext) -> dict[Stage, str]:
     engine_version = ctx.engine.version if ctx.engine is not None else None
-    return chain(own_versions(ctx.render, ctx.ocr, engine_version, index_version=None))
+    index_version = ctx.indexer.version if ctx.indexer is not None else None
+    return chain(own_versions(ctx.render, ctx.ocr, engine_version, index_version=index_version))
 
 
 def _unique(found: Sequence[DiscoveredDocument]) -> list[DiscoveredDocument]:
@@ -98,6 +99,8 @@ def run_ingest(ctx: IngestContext, job: IngestJob, map_documents: DocumentMapper
             return handle_document(ctx, tally, versions, item)
 
         list((map_documents or _sequential)(handle, documents))
+        if ctx.indexer is not None:
+            ctx.indexer.publish()  # take the index and apply the run's updates, unless the server holds it
     except BaseException as error:
         finish_run(ctx.db, tally, error=f"{type(error).__name__}: {error}")
         raise

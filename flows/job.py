@@ -17,6 +17,12 @@ from extractors.engines.registry import build_engine
 from extractors.ocr import OcrCache, OcrConfig
 from extractors.render import RenderConfig
 from flows.context import IngestContext, ProgressCallback
+from flows.thresholds import apply_threshold
+from retrieval.embedders import EmbedderConfig
+from retrieval.encoder import PageEncoder
+from retrieval.index import IndexConfig
+from retrieval.indexer import Indexer
+from retrieval.updates import open_updates
 from schemas.introspect import load_schema
 from storage.blobs import open_blob_store
 from storage.db import open_database
@@ -36,19 +42,28 @@ class IngestJob(BaseModel):
     documents_in_flight: int = Field(default=2, ge=1)
     lease_seconds: int = Field(default=900, ge=30)
     extraction: ExtractionConfig = Field(default_factory=ExtractionConfig)
+    index: IndexConfig | None = None  # None: pages are not indexed (no search over this run's documents)
+    embedders: EmbedderConfig = Field(default_factory=EmbedderConfig)
 
 
 def build_context(job: IngestJob, progress: ProgressCallback | None = None) -> IngestContext:
     schema = load_schema(job.extraction.schema_name)
+    db = open_database(job.database_url)
+    engine = build_engine(job.extraction, schema)
+    apply_threshold(engine, db, job.extraction.threshold_override)
+    indexer = (
+        Indexer(PageEncoder(job.embedders), open_updates(db, job.index)) if job.index is not None else None
+    )
     context = IngestContext(
-        db=open_database(job.database_url),
+        db=db,
         blobs=open_blob_store(job.blobs_url, s3_endpoint_url=job.s3_endpoint_url, s3_region=job.s3_region),
         render=job.render,
         ocr=job.ocr,
         ocr_cache=OcrCache(job.ocr_cache_dir),
         pool=ThreadPoolExecutor(max_workers=job.workers, thread_name_prefix="cpu-stage"),
         schema=schema,
-        engine=build_engine(job.extraction, schema),
+        engine=engine,
+        indexer=indexer,
         lease=dt.timedelta(seconds=job.lease_seconds),
         s3_endpoint_url=job.s3_endpoint_url,
         s3_region=job.s3_region,

@@ -298,6 +298,15 @@ def _extract(ctx: IngestContext, document_id: int, version: str) -> None:
     _store_extraction(ctx, document_id, merge_pages(page_results, list_fields(ctx.schema)), version)
 
 
+def index_document(ctx: IngestContext, document_id: int, version: str) -> None:
+    """Embed the pages (outside any transaction), then the index update and the stage state in one."""
+    assert ctx.indexer is not None
+    points = ctx.indexer.points(ctx.db, ctx.blobs, document_id)
+    with ctx.db.session() as session:
+        ctx.indexer.updates.replace_document(session, str(document_id), points)
+        _set_state(session, document_id, Stage.index, version)
+
+
 def _record_failure(
     ctx: IngestContext, document_id: int, reason: str, stage: Stage | None, version: str | None
 ) -> None:
@@ -347,6 +356,9 @@ def process_document(ctx: IngestContext, document_id: int, versions: dict[Stage,
         if Stage.extract in todo:
             current = Stage.extract
             _extract(ctx, document_id, versions[Stage.extract])
+        if Stage.index in todo:
+            current = Stage.index
+            index_document(ctx, document_id, versions[Stage.index])
         _finish(ctx, document_id)
     except BadDocument as error:
         # The input itself is bad: recorded for good at this version, not retried every night.

@@ -9,7 +9,7 @@ PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e
            "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173")  # fmt: skip
 
 
-def _frame(width: int, height: int, title: str, body: str) -> str:
+def svg_frame(width: int, height: int, title: str, body: str) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
@@ -32,7 +32,7 @@ def bar_chart(labels: Sequence[str], values: Sequence[float | None], title: str)
             f'<rect x="{left}" y="{y}" width="{bar_w * value:.1f}" height="{row - 5}" fill="{PALETTE[0]}"/>'
         )
         parts.append(f'<text x="{left + bar_w * value + 4:.1f}" y="{y + 12}">{value:.3f}</text>')
-    return _frame(left + bar_w + 60, height, title, "".join(parts))
+    return svg_frame(left + bar_w + 60, height, title, "".join(parts))
 
 
 def line_chart(
@@ -80,4 +80,4 @@ def line_chart(
         parts.append(
             f'<text x="{left + plot_w + 10}" y="{top + 12 + 14 * k}" fill="{color}">{escape(name)}</text>'
         )
-    return _frame(width, height, title, "".join(parts))
+    return svg_frame(width, height, title, "".join(parts))

@@ -21,6 +21,8 @@ from sqlalchemy.engine import make_url
 from storage.blobs.s3 import S3Client, make_s3_client
 
 REPO = Path(__file__).resolve().parents[1]
+VLLM_PYTHON = REPO / ".venv-vllm" / "bin" / "python"
+VLLM_READY_TIMEOUT_S = 240.0
 # One OCR cache for every test of every session: tests never OCR the same page twice.
 TEST_OCR_CACHE = REPO / ".cache" / "test-ocr"
 _BUILDERS = REPO / "tests" / "fixtures" / "make_fixtures.py"
@@ -169,3 +171,60 @@ def s3_bucket(s3_client: S3Client) -> str:
     name = f"test-{uuid.uuid4().hex[:16]}"
     s3_client.create_bucket(Bucket=name)
     return name
+
+
+# --- the real vLLM server (tier `vllm`), once per session ---
+
+
+def _wait_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> float:
+    started = time.monotonic()
+    while time.monotonic() - started < VLLM_READY_TIMEOUT_S:
+        if process.poll() is not None:
+            pytest.fail(f"vLLM server exited with {process.returncode}:\n{log.read_text()[-4000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return time.monotonic() - started
+        except OSError:
+            time.sleep(1)
+    pytest.fail(f"vLLM server not ready after {VLLM_READY_TIMEOUT_S} s:\n{log.read_text()[-4000:]}")
+
+
+@pytest.fixture(scope="session")
+def vllm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of a vLLM server serving the tiny model as `small` and `large`."""
+    if not VLLM_PYTHON.exists():
+        pytest.fail(f"{VLLM_PYTHON} is missing: run `make vllm-env` (scripts/vllm/setup.sh) first")
+    workdir = tmp_path_factory.mktemp("vllm")
+    model_dir, log = workdir / "tiny-qwen2.5-vl", workdir / "server.log"
+    env = {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "VLLM_NO_USAGE_STATS": "1",
+        "VLLM_CPU_KVCACHE_SPACE": "1",
+        "VLLM_TARGET_DEVICE": "cpu",
+    }
+    builder = REPO / "scripts" / "vllm" / "build_tiny_model.py"
+    subprocess.run([str(VLLM_PYTHON), str(builder), str(model_dir)], env=env, check=True, capture_output=True)
+    port = _free_port()
+    command = [
+        str(VLLM_PYTHON), "-m", "vllm.entrypoints.openai.api_server",
+        "--model", str(model_dir), "--served-model-name", "small", "large",
+        "--host", "127.0.0.1", "--port", str(port),
+        "--dtype", "bfloat16", "--max-model-len", "8192", "--max-num-seqs", "4", "--max-logprobs", "20",
+        "--enforce-eager", "--limit-mm-per-prompt", '{"image":1,"video":0}',
+        "--structured-outputs-config", '{"backend":"xgrammar","disable_any_whitespace":true}',
+    ]  # fmt: skip
+    with log.open("wb") as sink:
+        process = subprocess.Popen(command, env=env, cwd=workdir, stdout=sink, stderr=subprocess.STDOUT)
+    try:
+        ready_s = _wait_ready(f"http://127.0.0.1:{port}/health", process, log)
+        print(f"\nvLLM server ready in {ready_s:.1f} s")
+        yield f"http://127.0.0.1:{port}/v1"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

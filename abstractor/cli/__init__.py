@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from abstractor.cli import doctor, documents, evaluate, ingest
+from abstractor.cli import calibrate, doctor, documents, evaluate, export, ingest
 
 app = typer.Typer(
     help="Abstractor: scanned contracts in, structured, searchable, measured data out.",
@@ -12,7 +12,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-for module in (ingest, documents, evaluate, doctor):
+for module in (ingest, documents, export, evaluate, calibrate, doctor):
     module.register(app)
 
 

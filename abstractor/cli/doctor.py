@@ -107,8 +107,12 @@ def check_engines(settings: Settings) -> Check:
     endpoints = [e for e in (extraction.small, extraction.large) if e is not None]
     problems = [problem for endpoint in endpoints for problem in _endpoint_problems(endpoint)]
     if problems:
-        return Check("extraction", False, "; ".join(problems),
-                     "start the model servers or fix ABSTRACTOR_EXTRACTION__SMALL__BASE_URL / __MODEL")
+        return Check(
+            "extraction",
+            False,
+            "; ".join(problems),
+            "start the model servers or fix ABSTRACTOR_EXTRACTION__SMALL__BASE_URL / __MODEL",
+        )
     return Check("extraction", True, "VLM cascade: " + ", ".join(e.model for e in endpoints))
 
 

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from abstractor.cli.common import Exit, fail, load_settings, print_json
-from abstractor.jobs import eval_job
+from abstractor.jobs import compare_candidates, eval_job
 from abstractor.prefect_env import configure_prefect
+from abstractor.settings import Settings
+from flows.compare import run_compare
+from flows.evaluate import EvalJob
 
 
 def evaluate(
@@ -25,6 +29,12 @@ def evaluate(
         Path | None, typer.Option(help="Report folder; default <data_home>/reports/<time>.")
     ] = None,
     accept: Annotated[bool, typer.Option(help="Make this run the regression baseline.")] = False,
+    compare: Annotated[
+        str | None,
+        typer.Option(
+            help="Rank several engines: rules, small, large, cascade or extraction.candidates names."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as one JSON object.")] = False,
 ) -> None:
     """Run extraction on the golden set with the production code path and score it.
@@ -46,6 +56,9 @@ def evaluate(
         out_dir=out or settings.data_home / "reports" / stamp,
         accept=accept,
     )
+    if compare is not None:
+        _compare(settings, job, [name.strip() for name in compare.split(",") if name.strip()], as_json)
+        return
     configure_prefect(settings)
     from flows.eval_flow import nightly_eval  # Prefect reads its environment on import
 
@@ -65,6 +78,21 @@ def evaluate(
     if outcome["regressed"]:
         typer.echo(f"regressed fields: {', '.join(outcome['regressed'])}", err=True)
         raise typer.Exit(int(Exit.regression))
+
+
+def _compare(settings: Settings, job: EvalJob, names: list[str], as_json: bool) -> None:
+    try:
+        candidates = compare_candidates(settings, names)
+        results, html = run_compare(job, candidates)
+    except ValueError as error:
+        fail(str(error))
+    if as_json:
+        print_json(json.loads(html.with_name("compare.json").read_text()))
+        return
+    for result in sorted(results, key=lambda r: r.micro_f1 or 0.0, reverse=True):
+        cost = "CPU only" if result.cost_per_1000_pages is None else f"${result.cost_per_1000_pages:,.2f}"
+        typer.echo(f"{result.name:12s} micro F1 {result.micro_f1 or 0:.3f}  cost/1,000 pages {cost}")
+    typer.echo(f"report: {html}")
 
 
 def register(app: typer.Typer) -> None:

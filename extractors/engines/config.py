@@ -1,4 +1,4 @@
-"""Which engine extracts, and how it reaches its models: plain data, built by a face from the settings."""
+"""Which engine extracts, how it reaches its models, and what they cost: plain data, built by a face."""
 
 from __future__ import annotations
 
@@ -8,13 +8,23 @@ from pydantic import BaseModel, Field
 
 from extractors.vlm.cascade import CascadeConfig
 from extractors.vlm.client import EndpointConfig
+from extractors.vlm.cost import ServerPrice
 from extractors.vlm.prompt import PromptConfig
 
 EngineName = Literal["auto", "rules", "vlm", "none"]
 
+# Published throughput, as a starting point for cost figures: Qwen2.5-VL-7B serves about one page a second
+# on one H100 with vLLM; the 72B AWQ model needs two H100s and reads about a fifth as fast. Replace with
+# your own measured pages/hour and prices.
+DEFAULT_PRICES = {
+    "Qwen/Qwen2.5-VL-7B-Instruct-AWQ": ServerPrice(gpu_hour_price=2.5, pages_per_hour=3600),
+    "Qwen/Qwen2.5-VL-72B-Instruct-AWQ": ServerPrice(gpu_hour_price=5.0, pages_per_hour=720),
+}
+
 
 class ExtractionConfig(BaseModel):
-    # auto: the VLM cascade when a small-model endpoint is configured, else the embedded rules engine.
+    # auto: the VLM (cascade when a large endpoint is set too) when a small-model endpoint is configured,
+    # else the embedded rules engine.
     engine: EngineName = "auto"
     schema_name: str = Field(
         default="schemas.contract:ContractFields", description="The pydantic model to extract."
@@ -22,7 +32,12 @@ class ExtractionConfig(BaseModel):
     small: EndpointConfig | None = None
     large: EndpointConfig | None = None
     cascade: CascadeConfig = Field(default_factory=CascadeConfig)
+    # None: the newest `abstractor calibrate` result for the small model, else cascade.threshold.
+    threshold_override: float | None = Field(default=None, ge=0.0, le=1.0)
     prompt: PromptConfig = Field(default_factory=PromptConfig)
+    # More OpenAI-compatible endpoints to rank with `abstractor eval --compare NAME,...`.
+    candidates: dict[str, EndpointConfig] = Field(default_factory=dict)
+    prices: dict[str, ServerPrice] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
 
     @property
     def resolved_engine(self) -> Literal["rules", "vlm", "none"]:

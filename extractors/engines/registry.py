@@ -13,12 +13,15 @@ from extractors.vlm.client import ChatClient, EndpointConfig
 from extractors.vlm.engine import VlmEngine
 
 
-def _vlm(schema: type[BaseModel], endpoint: EndpointConfig, config: ExtractionConfig) -> VlmEngine:
+def vlm_engine(schema: type[BaseModel], endpoint: EndpointConfig, config: ExtractionConfig) -> VlmEngine:
     return VlmEngine(schema, ChatClient(endpoint), prompt=config.prompt, ground=ground_value)
 
 
 def build_engine(config: ExtractionConfig, schema: type[BaseModel]) -> ExtractionEngine | None:
-    """The engine of `config`, or None when extraction is switched off."""
+    """The engine of `config`, or None when extraction is switched off.
+
+    One model endpoint gives that model alone; a large endpoint too gives the cascade.
+    """
     match config.resolved_engine:
         case "none":
             return None
@@ -27,6 +30,7 @@ def build_engine(config: ExtractionConfig, schema: type[BaseModel]) -> Extractio
         case "vlm":
             if config.small is None:
                 raise ValueError("the vlm engine needs a small-model endpoint (extraction.small.base_url)")
-            small = _vlm(schema, config.small, config)
-            large = _vlm(schema, config.large, config) if config.large is not None else None
-            return CascadeEngine(small, large, config.cascade)
+            small = vlm_engine(schema, config.small, config)
+            if config.large is None:
+                return small
+            return CascadeEngine(small, vlm_engine(schema, config.large, config), config.cascade)

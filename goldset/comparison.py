@@ -1,0 +1,128 @@
+"""Ranking engines on the same split: by F1, by F1 per dollar, and the knee of the cost/quality curve."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from html import escape
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from goldset.svg import PALETTE, svg_frame
+
+
+class CandidateResult(BaseModel):
+    name: str
+    engine_version: str
+    micro_f1: float | None
+    macro_f1: float | None
+    cost_per_1000_pages: float | None  # None: no GPU cost (CPU engine) or no price for its model
+    escalation_rate: float | None
+    report: str  # the candidate's own report.html, relative to the comparison
+
+    @property
+    def f1_per_dollar(self) -> float | None:
+        """Micro F1 per dollar spent on 1,000 pages; None when the engine has no GPU cost."""
+        if self.micro_f1 is None or not self.cost_per_1000_pages:
+            return None
+        return self.micro_f1 / self.cost_per_1000_pages
+
+
+def knee(results: Sequence[CandidateResult]) -> str | None:
+    """The candidate after which more quality costs disproportionately more.
+
+    On the curve of micro F1 against cost (both scaled to 0..1 over the candidates), the knee is the point
+    farthest above the straight line from the cheapest to the most expensive candidate: before it F1 rises
+    faster than cost, after it slower. Needs three priced candidates with distinct costs.
+    """
+    priced = sorted(
+        (r for r in results if r.cost_per_1000_pages is not None and r.micro_f1 is not None),
+        key=lambda r: r.cost_per_1000_pages or 0.0,
+    )
+    if len(priced) < 3:
+        return None
+    costs = [r.cost_per_1000_pages or 0.0 for r in priced]
+    f1s = [r.micro_f1 or 0.0 for r in priced]
+    cost_span = costs[-1] - costs[0]
+    f1_span = (max(f1s) - min(f1s)) or 1.0
+    if cost_span <= 0:
+        return None
+    xs = [(c - costs[0]) / cost_span for c in costs]
+    ys = [(f - min(f1s)) / f1_span for f in f1s]
+    # Height above the chord from the first to the last point; the chord runs (0, y0) -> (1, y_last).
+    heights = [y - (ys[0] + x * (ys[-1] - ys[0])) for x, y in zip(xs, ys, strict=True)]
+    best = max(range(1, len(priced) - 1), key=lambda i: heights[i])
+    return priced[best].name if heights[best] > 0 else None
+
+
+def _curve(results: Sequence[CandidateResult], knee_name: str | None) -> str:
+    priced = [r for r in results if r.cost_per_1000_pages is not None and r.micro_f1 is not None]
+    if not priced:
+        return "<p>No candidate has a GPU cost: no cost curve.</p>"
+    width, height, left, top, plot_w, plot_h = 620, 300, 50, 25, 420, 220
+    most = max(r.cost_per_1000_pages or 0.0 for r in priced) or 1.0
+    parts = [
+        f'<text x="{left}" y="14" font-weight="bold">Micro F1 against cost per 1,000 pages</text>',
+        f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="none" stroke="#999"/>',
+        f'<text x="{left + plot_w / 2}" y="{top + plot_h + 28}" text-anchor="middle">'
+        f"$ per 1,000 pages (0 to {most:,.2f})</text>",
+    ]
+    for result in sorted(priced, key=lambda r: r.cost_per_1000_pages or 0.0):
+        x = left + (result.cost_per_1000_pages or 0.0) / most * plot_w
+        y = top + (1 - (result.micro_f1 or 0.0)) * plot_h
+        color = PALETTE[1] if result.name == knee_name else PALETTE[0]
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{color}"/>')
+        label = escape(result.name) + (" (knee)" if result.name == knee_name else "")
+        parts.append(f'<text x="{x + 7:.1f}" y="{y + 4:.1f}">{label}</text>')
+    return svg_frame(width, height, "F1 against cost", "".join(parts))
+
+
+def _money(value: float | None) -> str:
+    return "CPU only" if value is None else f"${value:,.2f}"
+
+
+def write_comparison(results: Sequence[CandidateResult], out_dir: Path) -> tuple[Path, Path]:
+    """compare.html (table ranked by F1, the cost curve with its knee) and compare.json."""
+    knee_name = knee(results)
+    ranked = sorted(results, key=lambda r: r.micro_f1 or 0.0, reverse=True)
+    rows = "".join(
+        f'<tr><td>{i}</td><td><a href="{escape(r.report)}">{escape(r.name)}</a>'
+        f"{' (knee)' if r.name == knee_name else ''}</td>"
+        f"<td>{r.micro_f1 if r.micro_f1 is None else f'{r.micro_f1:.3f}'}</td>"
+        f"<td>{r.macro_f1 if r.macro_f1 is None else f'{r.macro_f1:.3f}'}</td>"
+        f"<td>{_money(r.cost_per_1000_pages)}</td>"
+        f"<td>{'-' if r.f1_per_dollar is None else f'{r.f1_per_dollar:.4f}'}</td>"
+        f"<td>{'-' if r.escalation_rate is None else f'{r.escalation_rate:.1%}'}</td></tr>"
+        for i, r in enumerate(ranked, start=1)
+    )
+    html = (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        "<title>Abstractor model comparison</title>"
+        "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
+        "td,th{border:1px solid #ccc;padding:3px 8px}</style></head><body><h1>Model comparison</h1>"
+        "<table><tr><th>rank</th><th>engine</th><th>micro F1</th><th>macro F1</th>"
+        "<th>cost / 1,000 pages</th><th>F1 per $</th><th>escalated</th></tr>"
+        f"{rows}</table>{_curve(results, knee_name)}</body></html>"
+    )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    html_path, json_path = out_dir / "compare.html", out_dir / "compare.json"
+    html_path.write_text(html, encoding="utf-8")
+    by_dollar = sorted(
+        (r for r in results if r.f1_per_dollar is not None),
+        key=lambda r: r.f1_per_dollar or 0.0,
+        reverse=True,
+    )
+    json_path.write_text(
+        json.dumps(
+            {
+                "by_f1": [r.name for r in ranked],
+                "by_f1_per_dollar": [r.name for r in by_dollar],
+                "knee": knee_name,
+                "candidates": [{**r.model_dump(), "f1_per_dollar": r.f1_per_dollar} for r in ranked],
+            },
+            indent=1,
+        ),
+        encoding="utf-8",
+    )
+    return html_path, json_path

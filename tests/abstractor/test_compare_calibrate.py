@@ -1,0 +1,155 @@
+"""`eval --compare` and `calibrate` against the real vLLM server (a tiny random-weight model)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from goldset.comparison import CandidateResult, knee
+from goldset.labels import GoldDocument, load_goldset, write_labels
+from storage.db import Calibration, open_database
+
+ABSTRACTOR = Path(sys.executable).with_name("abstractor")
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _two_document_set(folder: Path) -> Path:
+    gold = {doc.document: doc for doc in load_goldset(REPO / "goldset" / "data", split="test")}
+    (folder / "documents").mkdir(parents=True)
+    chosen = []
+    for name in ("nda-0021.pdf", "nda-0063.pdf"):
+        assert gold[name].path is not None
+        (folder / "documents" / name).symlink_to(gold[name].path)
+        chosen.append(GoldDocument(document=name, split="test", fields=gold[name].fields))
+    write_labels(folder, chosen)
+    return folder
+
+
+def _env(home: Path, ocr_cache_dir: Path, url: str) -> dict[str, str]:
+    price = {"gpu_hour_price": 2.0, "pages_per_hour": 3600}
+    return {
+        **os.environ,
+        "ABSTRACTOR_DATA_HOME": str(home),
+        "ABSTRACTOR_OCR_CACHE_DIR": str(ocr_cache_dir),
+        "ABSTRACTOR_EXTRACTION__SMALL__BASE_URL": url,
+        "ABSTRACTOR_EXTRACTION__SMALL__MODEL": "small",
+        "ABSTRACTOR_EXTRACTION__LARGE__BASE_URL": url,
+        "ABSTRACTOR_EXTRACTION__LARGE__MODEL": "large",
+        "ABSTRACTOR_EXTRACTION__PRICES": json.dumps(
+            {"small": price, "large": {**price, "pages_per_hour": 720}}
+        ),
+    }
+
+
+@pytest.mark.vllm
+@pytest.mark.slow
+def test_compare_ranks_engines_and_calibrate_stores_a_threshold_the_cascade_reads(
+    tmp_path, ocr_cache_dir, vllm_server
+):
+    goldset = _two_document_set(tmp_path / "gold")
+    home = tmp_path / "home"
+    env = _env(home, ocr_cache_dir, vllm_server)
+
+    compared = subprocess.run(
+        [
+            str(ABSTRACTOR),
+            "eval",
+            "--goldset",
+            str(goldset),
+            "--compare",
+            "rules,small,cascade",
+            "--out",
+            str(tmp_path / "compare"),
+            "--json",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert compared.returncode == 0, compared.stderr[-3000:]
+    ranking = json.loads(compared.stdout)
+    assert sorted(ranking["by_f1"]) == ["cascade", "rules", "small"]
+    costs = {c["name"]: c["cost_per_1000_pages"] for c in ranking["candidates"]}
+    assert costs["rules"] is None  # CPU only
+    assert costs["small"] == pytest.approx(1000 * 2.0 / 3600)
+    assert costs["cascade"] >= costs["small"]  # escalated pages pay the large model too
+    assert (tmp_path / "compare" / "compare.html").is_file()
+    assert (tmp_path / "compare" / "small" / "report.html").is_file()
+
+    calibrated = subprocess.run(
+        [
+            str(ABSTRACTOR),
+            "calibrate",
+            "--goldset",
+            str(goldset),
+            "--split",
+            "test",
+            "--target",
+            "0.5",
+            "--json",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert calibrated.returncode == 0, calibrated.stderr[-3000:]
+    result = json.loads(calibrated.stdout)
+    assert 0.0 <= result["threshold"] <= 1.0 and result["curve"]
+    db = open_database(f"sqlite:///{home / 'abstractor.db'}")
+    with db.session() as session:
+        (record,) = session.scalars(select(Calibration))
+        assert record.threshold == result["threshold"]
+        assert record.engine_version.startswith("vlm:small:")
+    db.dispose()
+
+    # The cascade of the next ingest reads the calibrated threshold, and its version says so.
+    check = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from abstractor.settings import Settings; from abstractor.jobs import ingest_job; "
+            "from flows.job import build_context; "
+            "c = build_context(ingest_job(Settings(), ['x'], None)); "
+            "print(c.engine.config.threshold); c.close()",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert float(check.stdout.strip()) == result["threshold"]
+
+
+def _candidate(name: str, f1: float, cost: float | None) -> CandidateResult:
+    return CandidateResult(
+        name=name,
+        engine_version=name,
+        micro_f1=f1,
+        macro_f1=f1,
+        cost_per_1000_pages=cost,
+        escalation_rate=None,
+        report=f"{name}/report.html",
+    )
+
+
+def test_the_knee_is_where_more_quality_starts_to_cost_disproportionately_more():
+    candidates = [
+        _candidate("rules", 0.80, None),  # no GPU cost: not on the curve
+        _candidate("small", 0.85, 1.0),
+        _candidate("cascade", 0.93, 1.6),  # most of the gain for little more money
+        _candidate("large", 0.95, 7.0),
+    ]
+    assert knee(candidates) == "cascade"
+    assert knee(candidates[:3]) is None  # two priced points make no curve
+    assert _candidate("small", 0.85, 1.0).f1_per_dollar == pytest.approx(0.85)
