@@ -228,3 +228,72 @@ def vllm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+# --- a small searchable data home: golden-set documents ingested and indexed, and users of every role ---
+
+GOLDSET_DOCUMENTS = REPO / "goldset" / "data" / "documents"
+# nda-0021 is in both matters (the same bytes): its blobs are shared, its pages are not.
+SEARCH_MATTERS = {
+    "alpha": ["nda-0021.pdf", "sow-0023.pdf"],
+    "beta": ["nda-0077.pdf", "employment-0025.pdf", "nda-0021.pdf"],
+}
+SEARCH_USERS = {
+    "alice": ("lawyer", ["alpha"]),
+    "bob": ("lawyer", ["beta"]),
+    "ann": ("analyst", []),
+    "root": ("admin", []),
+}
+
+
+def write_inbox(folder: Path, matters: dict[str, list[str]]) -> Path:
+    for matter, names in matters.items():
+        (folder / matter).mkdir(parents=True, exist_ok=True)
+        for name in names:
+            (folder / matter / name).symlink_to(GOLDSET_DOCUMENTS / name)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def search_corpus(tmp_path_factory: pytest.TempPathFactory, ocr_cache_dir: Path) -> Path:
+    """A data home holding SEARCH_MATTERS ingested (rules engine, text index) and SEARCH_USERS.
+
+    Built once per session; tests that change it work on a copy (`search_home`).
+    """
+    from abstractor.jobs import ingest_job
+    from abstractor.settings import IngestSettings, Settings
+    from flows.ingest import run_ingest
+    from flows.job import build_context
+    from storage.db.access import add_user
+
+    root = tmp_path_factory.mktemp("search-corpus")
+    with pytest.MonkeyPatch.context() as mp:  # the function-scoped isolation has not run yet
+        for name in list(os.environ):
+            if name.startswith("ABSTRACTOR_"):
+                mp.delenv(name)
+        mp.setenv("ABSTRACTOR_CONFIG", str(root / "no-such-abstractor.toml"))
+        settings = Settings(
+            data_home=root / "home", ocr_cache_dir=ocr_cache_dir, ingest=IngestSettings(workers=2)
+        )
+        job = ingest_job(settings, [str(write_inbox(root / "inbox", SEARCH_MATTERS))], None)
+        context = build_context(job)
+        try:
+            tally = run_ingest(context, job)
+            assert tally.documents["failed"] == 0, tally.failures
+            for name, (role, matters) in SEARCH_USERS.items():
+                add_user(context.db, name, role, matters)
+        finally:
+            context.close()
+            context.db.dispose()
+    return root / "home"
+
+
+@pytest.fixture
+def search_home(search_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the search corpus, named by ABSTRACTOR_DATA_HOME for the CLI."""
+    import shutil
+
+    home = tmp_path / "home"
+    shutil.copytree(search_corpus, home, symlinks=True)
+    monkeypatch.setenv("ABSTRACTOR_DATA_HOME", str(home))
+    return home

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import typer
 
-from abstractor.cli import calibrate, doctor, documents, evaluate, export, ingest
+from abstractor.cli import (
+    audit,
+    calibrate,
+    doctor,
+    documents,
+    evaluate,
+    export,
+    ingest,
+    purge,
+    reindex,
+    search,
+    serve,
+    users,
+)
 
 app = typer.Typer(
     help="Abstractor: scanned contracts in, structured, searchable, measured data out.",
@@ -12,7 +25,20 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-for module in (ingest, documents, export, evaluate, calibrate, doctor):
+for module in (
+    ingest,
+    documents,
+    export,
+    search,
+    evaluate,
+    calibrate,
+    serve,
+    users,
+    audit,
+    purge,
+    reindex,
+    doctor,
+):
     module.register(app)
 
 

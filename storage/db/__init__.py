@@ -2,29 +2,41 @@
 
 from storage.db.engine import Database, open_database
 from storage.db.models import (
+    ApiToken,
+    AuditEntry,
     Calibration,
     Document,
     DocumentSource,
     EvalRun,
     Extraction,
+    IndexOutbox,
     Matter,
+    MatterGrant,
     Page,
+    Role,
     Run,
     RunItem,
     StageState,
+    User,
 )
 
 __all__ = [
+    "ApiToken",
+    "AuditEntry",
     "Calibration",
     "Database",
     "Document",
     "DocumentSource",
     "EvalRun",
     "Extraction",
+    "IndexOutbox",
     "Matter",
+    "MatterGrant",
     "Page",
+    "Role",
     "Run",
     "RunItem",
     "StageState",
+    "User",
     "open_database",
 ]

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -244,3 +245,85 @@ class Calibration(Base):
     accuracy: Mapped[float | None] = mapped_column(Float)  # of the answers kept at this threshold
     escalation_rate: Mapped[float] = mapped_column(Float)
     curve: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [{threshold, accuracy, escalation_rate}]
+
+
+class Role(StrEnum):
+    lawyer = "lawyer"  # searches and reads the documents of the matters granted to them
+    analyst = "analyst"  # accuracy reports and golden-set material; no client documents
+    admin = "admin"  # runs, users, audit, every matter
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    grants: Mapped[list[MatterGrant]] = relationship(
+        cascade="all, delete-orphan", order_by="MatterGrant.matter"
+    )
+
+
+class MatterGrant(Base):
+    """A lawyer may see one matter. By name, so access can be granted before the matter's first ingest."""
+
+    __tablename__ = "matter_grants"
+    __table_args__ = (UniqueConstraint("user_id", "matter", name="uq_matter_grants_user_matter"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    matter: Mapped[str] = mapped_column(String(200))
+    granted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ApiToken(Base):
+    """A bearer token `<token_id>.<secret>`: the id finds the row, only the secret's sha256 is kept."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_id: Mapped[str] = mapped_column(String(32), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    secret_sha256: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime | None] = mapped_column()
+    revoked_at: Mapped[dt.datetime | None] = mapped_column()
+    last_used_at: Mapped[dt.datetime | None] = mapped_column()
+
+
+class AuditEntry(Base):
+    """Who searched, viewed or downloaded what, when, and from where. Written, never updated."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(200), index=True)  # user name: entries outlive their users
+    action: Mapped[str] = mapped_column(String(32))  # search | view | page | thumbnail | download | purge ...
+    client: Mapped[str] = mapped_column(String(200))  # "cli" or the HTTP client's address
+    outcome: Mapped[str] = mapped_column(String(16))  # ok | denied | not_found
+    document_id: Mapped[int | None] = mapped_column(Integer)  # no FK: a purged document keeps its trail
+    matter: Mapped[str | None] = mapped_column(String(200))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class IndexOutbox(Base):
+    """Index updates waiting for the process that owns the embedded index.
+
+    `op` is upsert (one point: `payload` + `vectors`, an .npz of its arrays), or delete_document /
+    delete_matter (`target`). Rows are applied in id order, and each is idempotent, so applying one twice
+    after a crash changes nothing.
+    """
+
+    __tablename__ = "index_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    op: Mapped[str] = mapped_column(String(16))
+    point_id: Mapped[str | None] = mapped_column(String(36))
+    target: Mapped[str | None] = mapped_column(String(200))
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    vectors: Mapped[bytes | None] = mapped_column(LargeBinary)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import ClassVar
@@ -124,3 +125,101 @@ class Corpus:
 @pytest.fixture
 def corpus() -> type[Corpus]:
     return Corpus
+
+
+# --- tiny random-weight ColQwen2.5 checkpoints, saved and loaded through from_pretrained ---
+
+SPECIAL = [
+    "<|endoftext|>",
+    "<|im_start|>",
+    "<|im_end|>",
+    "<|vision_start|>",
+    "<|vision_end|>",
+    "<|image_pad|>",
+    "<|video_pad|>",
+]
+
+
+def _processor():  # the byte-level tokenizer needs no files: every string encodes
+    from colpali_engine.models import ColQwen2_5_Processor
+    from transformers import Qwen2Tokenizer, Qwen2VLImageProcessor, Qwen2VLVideoProcessor
+    from transformers.convert_slow_tokenizer import bytes_to_unicode
+
+    vocab = {char: i for i, char in enumerate(bytes_to_unicode().values())}
+    vocab.update({token: len(vocab) + i for i, token in enumerate(SPECIAL)})
+    tokenizer = Qwen2Tokenizer(vocab=vocab, merges=[], pad_token="<|endoftext|>")
+    tokenizer.add_special_tokens({"additional_special_tokens": SPECIAL[1:]})
+    images = Qwen2VLImageProcessor(min_pixels=4 * 28 * 28, max_pixels=64 * 28 * 28)
+    return ColQwen2_5_Processor(
+        image_processor=images, tokenizer=tokenizer, video_processor=Qwen2VLVideoProcessor()
+    )
+
+
+def _config(tokenizer):
+    from transformers import Qwen2_5_VLConfig
+
+    ids = {
+        name: tokenizer.convert_tokens_to_ids(token)
+        for name, token in (
+            ("bos_token_id", "<|endoftext|>"),
+            ("eos_token_id", "<|im_end|>"),
+            ("image_token_id", "<|image_pad|>"),
+            ("video_token_id", "<|video_pad|>"),
+            ("vision_start_token_id", "<|vision_start|>"),
+            ("vision_end_token_id", "<|vision_end|>"),
+        )
+    }
+    text = {
+        "vocab_size": len(tokenizer),
+        "hidden_size": 64,
+        "intermediate_size": 128,
+        "num_hidden_layers": 2,
+        "num_attention_heads": 4,
+        "num_key_value_heads": 2,
+        "bos_token_id": ids["bos_token_id"],
+        "eos_token_id": ids["eos_token_id"],
+        "rope_parameters": {"rope_type": "default", "rope_theta": 10000.0, "mrope_section": [2, 3, 3]},
+    }
+    vision = {
+        "depth": 2,
+        "hidden_size": 32,
+        "intermediate_size": 64,
+        "num_heads": 2,
+        "out_hidden_size": 64,
+        "fullatt_block_indexes": [1],
+    }
+    return Qwen2_5_VLConfig(text_config=text, vision_config=vision, **ids)
+
+
+def _tiny_model(tokenizer):
+    import torch
+    from colpali_engine.models import ColQwen2_5
+
+    torch.manual_seed(0)
+    model = ColQwen2_5(_config(tokenizer)).eval()
+    with torch.no_grad():  # random init leaves the bias at 0: padded query rows would normalise 0/0 to NaN
+        model.custom_text_proj.bias.normal_(0, 0.02)
+    return model
+
+
+@pytest.fixture(scope="session")
+def tiny_dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Tiny random-weight ColQwen2.5 checkpoints: a full model, a base, and a LoRA adapter over it."""
+    from peft import LoraConfig, get_peft_model
+
+    root = tmp_path_factory.mktemp("colqwen")
+    processor = _processor()
+    model = _tiny_model(processor.tokenizer)
+    model.save_pretrained(root / "full")
+    processor.save_pretrained(root / "full")
+    base = _tiny_model(processor.tokenizer)
+    base.save_pretrained(root / "base")
+    processor.save_pretrained(root / "base")
+    lora = LoraConfig(r=4, lora_alpha=8, target_modules=["q_proj", "v_proj"], init_lora_weights=False)
+    adapted = get_peft_model(base, lora)
+    adapted.save_pretrained(root / "adapter")
+    processor.save_pretrained(root / "adapter")
+    config = json.loads((root / "adapter" / "adapter_config.json").read_text())
+    config["base_model_name_or_path"] = "nobody/colqwen-tiny-base"  # as published: a repo id, not a path
+    (root / "adapter" / "adapter_config.json").write_text(json.dumps(config))
+    return {"full": root / "full", "base": root / "base", "adapter": root / "adapter"}

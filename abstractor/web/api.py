@@ -1,0 +1,130 @@
+"""The JSON API: search, and documents and their pages, always through the caller's matters, audited.
+
+A document or page the caller may not read answers 404 exactly like one that does not exist, so ids
+reveal nothing. Pages are reached by document id and page number only, never by blob key or path.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Request, Response, status
+from sqlalchemy import select
+
+from abstractor.web.auth import CurrentUser, Services, client_address
+from retrieval.index import IndexBusy
+from retrieval.search import MAX_LIMIT, BadQueryError, NotAllowedError
+from storage.blobs import BlobNotFound
+from storage.db import Page
+from storage.db.access import Principal, ReadableDocument, readable_document
+from storage.db.audit import record
+from storage.db.queries import document_detail
+
+router = APIRouter(prefix="/api")
+
+
+def _client(request: Request, who: Principal) -> str:
+    return f"{client_address(request)} ({who.via})"
+
+
+def _document(
+    request: Request, services: Services, who: Principal, document_id: int, action: str, page: int | None
+) -> ReadableDocument:
+    found = readable_document(services.db, who, document_id)
+    detail = {"page": page} if page is not None else {}
+    if found is None:
+        record(
+            services.db,
+            actor=who.name,
+            action=action,
+            client=_client(request, who),
+            outcome="denied",
+            document_id=document_id,
+            detail=detail,
+        )
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such document")
+    record(
+        services.db,
+        actor=who.name,
+        action=action,
+        client=_client(request, who),
+        document_id=document_id,
+        matter=found.matter,
+        detail=detail,
+    )
+    return found
+
+
+@router.get("/search")
+def search(
+    request: Request,
+    services: Services,
+    who: CurrentUser,
+    q: Annotated[str, Query(description="What to look for, in words.")],
+    where: Annotated[
+        list[str] | None, Query(description="FIELD=VALUE, FIELD>=VALUE or FIELD<=VALUE.")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10,
+) -> dict[str, Any]:
+    """The best pages for `q` in the caller's matters; `visual` says whether ColPali took part."""
+    try:
+        result = services.search(who, q, where=where or [], limit=limit, client=_client(request, who))
+    except BadQueryError as error:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, str(error)) from None
+    except NotAllowedError as error:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, str(error)) from None
+    except IndexBusy:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "the index is busy; try again") from None
+    return {"hits": result.hits, "visual": "on" if result.visual else "off"}
+
+
+@router.get("/documents/{document_id}")
+def document(request: Request, services: Services, who: CurrentUser, document_id: int) -> dict[str, Any]:
+    _document(request, services, who, document_id, "view", None)
+    detail = document_detail(services.db, document_id)
+    if detail is None:  # purged between the check and the read
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such document")
+    return detail
+
+
+def _page_image(services: Services, document_id: int, number: int, thumbnail: bool) -> Response:
+    with services.db.session() as session:
+        page = session.scalar(select(Page).where(Page.document_id == document_id, Page.number == number))
+        key = None if page is None else (page.thumbnail_key if thumbnail else page.image_key)
+    try:
+        if key is None:
+            raise BlobNotFound(f"page {number}")
+        return Response(services.blobs.get(key), media_type="image/jpeg")
+    except BlobNotFound:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such page") from None
+
+
+@router.get("/documents/{document_id}/pages/{number}/thumbnail", response_class=Response)
+def thumbnail(
+    request: Request, services: Services, who: CurrentUser, document_id: int, number: int
+) -> Response:
+    _document(request, services, who, document_id, "thumbnail", number)
+    return _page_image(services, document_id, number, thumbnail=True)
+
+
+@router.get("/documents/{document_id}/pages/{number}/image", response_class=Response)
+def page_image(
+    request: Request, services: Services, who: CurrentUser, document_id: int, number: int
+) -> Response:
+    _document(request, services, who, document_id, "page", number)
+    return _page_image(services, document_id, number, thumbnail=False)
+
+
+@router.get("/documents/{document_id}/original", response_class=Response)
+def original(request: Request, services: Services, who: CurrentUser, document_id: int) -> Response:
+    found = _document(request, services, who, document_id, "download", None)
+    try:
+        data = services.blobs.get(found.original_key)
+    except BlobNotFound:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "the original is missing") from None
+    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in found.filename) or "document"
+    return Response(
+        data,
+        media_type="application/octet-stream",
+        headers={"Content-Disposition": f'attachment; filename="{safe}"'},
+    )
