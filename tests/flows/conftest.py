@@ -17,7 +17,7 @@ RunJob = Callable[..., RunTally]
 
 @pytest.fixture
 def make_job(tmp_path: Path, database_url: str, ocr_cache_dir: Path) -> Callable[..., IngestJob]:
-    def make(sources: list[Path], **overrides: object) -> IngestJob:
+    def make(sources: list[Path | str], **overrides: object) -> IngestJob:
         values: dict[str, object] = {
             "sources": [str(source) for source in sources],
             "database_url": database_url,

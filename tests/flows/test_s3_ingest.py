@@ -25,8 +25,7 @@ def test_documents_are_read_from_s3_and_stored_in_s3(
     )
 
     job = make_job(
-        [],
-        sources=[f"s3://{s3_bucket}/inbox"],
+        [f"s3://{s3_bucket}/inbox"],
         blobs_url=f"s3://{s3_bucket}/abstractor",
         s3_endpoint_url=moto_endpoint,
         s3_region=aws_region,
