@@ -28,7 +28,8 @@ def test_export_gives_each_field_with_value_confidence_page_evidence_box_and_mod
 ):
     inbox = tmp_path / "inbox" / "acme"
     inbox.mkdir(parents=True)
-    (inbox / "nda.pdf").symlink_to(REPO / "goldset" / "data" / "documents" / "nda-0021.pdf")
+    # A scanned sample contract (made from the golden set's dev split, as `make run` ingests it).
+    (inbox / "nda.pdf").symlink_to(REPO / "samples" / "northwind" / "nda-0077.pdf")
     job = make_job([tmp_path / "inbox"], extraction={"engine": "rules"})
     assert run_job(job).documents["new"] == 1
 

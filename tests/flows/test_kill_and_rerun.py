@@ -31,6 +31,9 @@ def _start(inbox: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        # Its own process group, so the kill takes the run's ephemeral Prefect server down with it,
+        # as a machine that dies would.
+        start_new_session=True,
     )
 
 

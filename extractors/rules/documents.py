@@ -1,0 +1,121 @@
+"""Document-level rules: parties, signatories and the execution date, read across all pages at once.
+
+A party is defined on page 1 and signs on page 7; a signature block may name its party only by role
+("LANDLORD:"). These rules see every page, then report each value on the page where its evidence is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from extractors.rules.candidates import Candidate
+from extractors.rules.dates import find_dates
+from extractors.rules.names import join_split_capitals, looks_like_person, same_name
+from extractors.rules.parties import PARTY_ROLES, find_between_parties, find_defined_parties, find_role_lines
+from extractors.rules.signatures import (
+    find_blocks,
+    find_labelled_below,
+    find_signature_table,
+    find_signed_by,
+)
+from extractors.rules.text import PageText
+
+
+@dataclass(frozen=True)
+class _Party:
+    name: str
+    role: str | None
+    candidate: Candidate
+
+
+def _party(name: str, role: str | None, page: int, start: int, end: int, rule: str) -> _Party:
+    name = join_split_capitals(name)
+    return _Party(name, role, Candidate("parties", {"name": name, "role": role}, page, start, end, rule))
+
+
+def _parties(pages: list[PageText]) -> list[_Party]:
+    """Parties by their defined terms, then "Role: Name" lines, then "between A and B"; one per name."""
+    found: list[_Party] = []
+
+    def add(party: _Party) -> None:
+        for i, known in enumerate(found):
+            if same_name(known.name, party.name):
+                if known.role is None and party.role is not None:
+                    c = known.candidate
+                    found[i] = _party(known.name, party.role, c.page, c.start, c.end, c.rule)
+                return
+        found.append(party)
+
+    for page in pages:
+        for defined in find_defined_parties(page.text):
+            rule = "party.defined.strong" if defined.strong else "party.defined"
+            add(_party(defined.name, defined.role, page.number, defined.start, defined.end, rule))
+    for page in pages:
+        for listed in find_role_lines(page.text):
+            add(_party(listed.name, listed.role, page.number, listed.start, listed.end, "party.role_line"))
+    for page in pages:
+        for named in find_between_parties(page.text):
+            add(_party(named.name, None, page.number, named.start, named.end, "party.between"))
+    return found
+
+
+def _resolve_party(header: str | None, parties: list[_Party]) -> str | None:
+    """The party a block signs for, by name or by role."""
+    if header is None:
+        return None
+    for party in parties:
+        if same_name(party.name, header):
+            return party.name
+    for party in parties:
+        if party.role and party.role.lower() == header.strip(" :").lower():
+            return party.name
+    if header.strip(" :").lower() in PARTY_ROLES:
+        return None  # a role we cannot tie to a name
+    return header
+
+
+def document_candidates(pages: list[PageText], *, day_first: bool) -> list[Candidate]:
+    parties = _parties(pages)
+    out: list[Candidate] = []
+    signature_dates: list[Candidate] = []
+    for page in pages:
+        blocks = [
+            *find_blocks(page.text),
+            *find_signed_by(page.text),
+            *find_labelled_below(page.text),
+            *find_signature_table(page),
+        ]
+        for block in blocks:
+            if any(same_name(block.name.value, c.value["name"]) for c in out if c.page == page.number):
+                continue  # the same block read by two layouts
+            header = join_split_capitals(block.party.value) if block.party else None
+            party = _resolve_party(header, parties)
+            date = None
+            if block.date and (dates := find_dates(block.date.value, day_first=day_first)):
+                date = dates[0].date.isoformat()
+                signature_dates.append(
+                    Candidate(
+                        "execution_date",
+                        date,
+                        page.number,
+                        block.date.start,
+                        block.date.end,
+                        "execution.signatures",
+                    )
+                )
+            title = block.title.value[:60].strip(" ,") if block.title else None
+            rule = "signatory.full" if block.title and "by" in block.labels else "signatory.partial"
+            name = join_split_capitals(block.name.value)
+            value = {"name": name, "title": title or None, "party": party, "date": date}
+            out.append(Candidate("signatories", value, page.number, block.name.start, block.name.end, rule))
+            # A party that appears only in the signature blocks ("between the parties named below").
+            # A person heads a block only when signing for themselves ("Employee: Jane Roe").
+            new_party = block.party and party == header and not any(same_name(p.name, party) for p in parties)
+            if new_party and party and (not looks_like_person(party) or same_name(party, name)):
+                start, end = block.party.start, block.party.end  # type: ignore[union-attr]
+                parties.append(_party(party, block.role, page.number, start, end, "party.signature"))
+    out.extend(p.candidate for p in parties)
+    if signature_dates:
+        # Executed when the last party signed.
+        out.append(max(signature_dates, key=lambda c: c.value))
+    return out

@@ -1,0 +1,205 @@
+"""Defined parties: the names a contract introduces and the defined terms it gives them.
+
+by and between Acme Widgets, Inc., a Delaware corporation (the "Company"), and Jane Roe ("Employee")
+WHEREAS, Beacon Ltd., a company incorporated in England ("Landlord"), ...
+Acme Widgets, Inc. (hereinafter referred to as the "Supplier")
+This Agreement is made between Acme Widgets, Inc. and Beacon Ltd.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractors.rules.names import (
+    DOTTED_ABBREVIATIONS,
+    LEGAL_SUFFIX_RE,
+    clean_name,
+    has_legal_suffix,
+    looks_like_name,
+    looks_like_person,
+    name_key,
+)
+
+# A defined term in parentheses: (the "Company"), ("Tenant"), (hereinafter referred to as "Buyer").
+_DEFINED = re.compile(
+    r"\(\s*(?:(?:each|both)[^()\"]{0,12})?(?:hereinafter\s+(?:referred\s+to\s+as\s+|called\s+)?)?"
+    r"(?:the\s+|this\s+|a\s+)?[\"']{1,2}(?P<role>[A-Z][A-Za-z ]{1,38}?)[\"']{1,2}\s*\)"
+    r"|,?\s*(?:hereinafter|herein)\s+(?:referred\s+to\s+as|called)\s+(?:the\s+)?[\"']{1,2}"
+    r"(?P<role2>[A-Z][A-Za-z ]{1,38}?)[\"']{1,2}"
+    # English drafting often leaves the quotes out: "ACME LIMITED ... (Supplier)". Known roles only.
+    r"|\(\s*(?:the\s+)?(?P<role3>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\s*\)",
+)
+# Where the clause introducing a party begins, searching back from its defined term.
+_CLAUSE_START = re.compile(
+    r"(?:\bby\s+and\s+between\b|\bbetween\b|\bamong\b|\bWHEREAS\b,?|,\s*and\b|\)\s*,?\s*and\b|;\s*(?:and\b)?|"
+    r"\b(?:made|entered\s+into|executed)\s+(?:by|with)\b|[.:;]\s*\n\n|\n+(?=\s*\(?(?:\d{1,2}|[a-z]|[ivx]+)[.)]\s)|^|\bagreement\s+(?:is\s+)?(?:made|entered\s+into)\b[^,()]{0,40}?\bby\b)",
+    re.I,
+)
+# Where the name ends inside that clause: ", a Delaware corporation", ", an individual", ", with offices".
+_NAME_END = re.compile(
+    r",?\s+(?:a|an)\s+(?!\w+\s*\.)|,\s*(?:with|having|whose|located|residing|of|incorporated\s+(?:in|under)|organi[sz]ed|"
+    r"being|acting|registered|doing|d/b/a|formerly)\b|\s+(?:with|having)\s+(?:its|a)\s+|\s*\("
+    r"|\s+(?:incorporated|registered|organi[sz]ed|established)\s+(?:and|in|under|with)\b|\s+whose\s+",
+    re.I,
+)
+# Defined terms that name things, not parties.
+NON_PARTY_TERMS = {
+    "agreement", "effective date", "commencement date", "initial term", "term", "renewal term", "party",
+    "parties", "services", "products", "goods", "confidential information", "premises", "property",
+    "software", "deliverables", "fees", "territory", "work", "licensed technology", "license", "licence",
+    "sow", "statement of work", "msa", "master agreement", "disclosure", "purpose", "rent", "lease",
+    "contract", "documentation", "specifications", "materials", "intellectual property", "order",
+}  # fmt: skip
+# Party roles contracts commonly define; a role outside this list needs a name that looks like an entity.
+PARTY_ROLES = {
+    "company", "recipient", "discloser", "disclosing party", "receiving party", "licensor", "licensee",
+    "landlord", "tenant", "lessor", "lessee", "employer", "employee", "executive", "customer", "client",
+    "supplier", "vendor", "seller", "buyer", "purchaser", "contractor", "consultant", "service provider",
+    "provider", "distributor", "manufacturer", "agent", "principal", "borrower", "lender", "investor",
+    "owner", "developer", "partner", "reseller", "subcontractor", "member", "guarantor", "sublessor",
+    "sublessee", "franchisor", "franchisee", "sponsor", "publisher", "author", "contractee",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DefinedParty:
+    name: str
+    role: str | None
+    start: int  # span of the name in the page text
+    end: int
+    strong: bool  # a legal suffix or a known party role backs it
+
+
+def _name_before(text: str, term_start: int) -> tuple[str, int, int] | None:
+    window_start = max(0, term_start - 260)
+    window = text[window_start:term_start]
+    starts = list(_CLAUSE_START.finditer(window))
+    begin = starts[-1].end() if starts else 0
+    segment = window[begin:]
+    # Leading punctuation and an enumeration such as "(1)" or "b." are not part of the name.
+    lead_match = re.match(r"[\s,:\"']*(?:\(?(?:\d{1,2}|[a-z]|[ivx]+)[.)]\s+)?", segment)
+    lead = lead_match.end() if lead_match else 0
+    segment = segment[lead:]
+    end_match = _NAME_END.search(segment)
+    raw = segment[: end_match.start()] if end_match else segment
+    name = clean_name(raw)
+    if not name:
+        return None
+    start = window_start + begin + lead + raw.find(name[:3])
+    return name, start, start + len(name)
+
+
+def find_defined_parties(text: str) -> list[DefinedParty]:
+    """Parties introduced with a defined term, in order of appearance."""
+    found: list[DefinedParty] = []
+    for match in _DEFINED.finditer(text):
+        role = " ".join((match.group("role") or match.group("role2") or match.group("role3") or "").split())
+        if match.group("role3") and role.lower() not in PARTY_ROLES:
+            continue
+        if (
+            not role
+            or role.lower() in NON_PARTY_TERMS
+            or role.lower().endswith(("date", "term", "agreement"))
+        ):
+            continue
+        located = _name_before(text, match.start())
+        if located is None:
+            continue
+        name, start, end = located
+        if not looks_like_name(name, max_tokens=12) or re.search(r"\bagreement\b", name, re.I):
+            continue
+        known_role = role.lower() in PARTY_ROLES
+        entity = has_legal_suffix(name) or looks_like_person(name)
+        if not (known_role or entity):
+            continue
+        found.append(DefinedParty(name, role, start, end, strong=known_role and entity))
+    return found
+
+
+_ROLE_LINE = re.compile(r"^\s*(?P<role>[A-Z][A-Za-z ]{2,30}?)\s*[:\-]\s*(?P<name>[A-Z].*?)\s*$", re.M)
+
+
+def find_role_lines(text: str) -> list[DefinedParty]:
+    """Parties listed as "Customer: Acme Widgets, Inc., a Delaware corporation" (cover sheets, key terms)."""
+    found: list[DefinedParty] = []
+    for match in _ROLE_LINE.finditer(text):
+        role = " ".join(match.group("role").split())
+        if role.lower() not in PARTY_ROLES:
+            continue
+        raw = match.group("name")
+        end = _NAME_END.search(raw)
+        name = clean_name(raw[: end.start()] if end else raw)
+        if (
+            name
+            and looks_like_name(name, max_tokens=10)
+            and (has_legal_suffix(name) or looks_like_person(name))
+        ):
+            start = match.start("name")
+            found.append(DefinedParty(name, role, start, start + len(name), strong=True))
+    return found
+
+
+_BETWEEN = re.compile(
+    r"\bbetween\s+(?P<a>[A-Z][^,;()\n]{2,80}?(?:,\s*(?:Inc|Ltd|LLC|L\.L\.C|LLP|L\.P|Corp|PLC)\.?)?)\s+and\s+"
+    r"(?P<b>[A-Z][^,;()\n]{2,80}?(?:,\s*(?:Inc|Ltd|LLC|L\.L\.C|LLP|L\.P|Corp|PLC)\.?)?)(?=\s*[.,;(]|\s+(?:dated|as\s+of|on)\b)",
+)
+
+
+def _company_before(text: str, suffix_end: int, floor: int) -> tuple[int, str] | None:
+    """The company name ending at `suffix_end`: capitalised words (and "&", "of", "and") back from it."""
+    tokens = list(re.finditer(r"[^\s,]+", text[floor:suffix_end]))
+    start = None
+    for token in reversed(tokens):
+        word = token.group()
+        if word.lower() == "and" and text[: floor + token.start()].rstrip().endswith(","):
+            break  # ", and Beacon Ltd.": the list's "and", not one inside a name
+        if word[0].isupper() or word[0].isdigit() or word.lower() in ("&", "of", "and", "the"):
+            start = floor + token.start()
+            continue
+        break
+    if start is None:
+        return None
+    while text[start:suffix_end].split(maxsplit=1)[0].lower() in ("and", "of", "the", "&"):
+        start = text.index(" ", start) + 1
+    return start, clean_name(text[start:suffix_end])
+
+
+def _between_companies(text: str) -> list[DefinedParty]:
+    """ "between Acme Widgets, Inc., a Delaware corporation with offices at ..., and Beacon Ltd., a ...":
+    the first two company names (legal suffix required) after "between"."""
+    found: list[DefinedParty] = []
+    for between in re.finditer(r"\bbetween\s*:?\s+", text, re.I):
+        window_end = min(len(text), between.end() + 400)
+        names: list[DefinedParty] = []
+        floor = between.end()
+        for suffix in LEGAL_SUFFIX_RE.finditer(text, between.end(), window_end):
+            located = _company_before(text, suffix.end(), floor)
+            if located and looks_like_name(located[1], max_tokens=10):
+                start, name = located
+                names.append(DefinedParty(name, None, start, start + len(name), strong=False))
+                floor = suffix.end()
+            if len(names) == 2:
+                break
+        if len(names) == 2 and re.search(r"\band\b", text[names[0].end : names[1].start], re.I):
+            found += names
+    return found
+
+
+def find_between_parties(text: str) -> list[DefinedParty]:
+    """ "between Acme Inc. and Beacon Ltd." with no defined terms: both names need a legal suffix."""
+    found: list[DefinedParty] = _between_companies(text)
+    for match in _BETWEEN.finditer(text):
+        for group in ("a", "b"):
+            name = clean_name(match.group(group))
+            # The lazy match stops before the dot of a closing "Ltd." or "Inc.".
+            if (
+                text[match.end(group) : match.end(group) + 1] == "."
+                and name.split()[-1].lower() in DOTTED_ABBREVIATIONS
+            ):
+                name += "."
+            known = any(name_key(name) == name_key(f.name) for f in found)
+            if has_legal_suffix(name) and looks_like_name(name, max_tokens=12) and not known:
+                start = match.start(group)
+                found.append(DefinedParty(name, None, start, start + len(name), strong=False))
+    return found

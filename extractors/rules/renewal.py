@@ -1,0 +1,60 @@
+"""Whether the term renews by itself: "shall automatically renew" versus "shall not renew automatically"."""
+
+from __future__ import annotations
+
+from extractors.rules.candidates import Candidate
+from extractors.rules.cues import cues
+from extractors.rules.text import PageText
+
+_RENEWS = cues(
+    (
+        "renews.no",
+        r"\b(?:shall|will|does|do|may)\s+not\s+(?:be\s+)?(?:automatically\s+)?(?:renew|renewed|extend|"
+        r"extended)(?:\s+automatically)?\b",
+    ),
+    (
+        "renews.no",
+        r"\bno\s+(?:automatic|tacit)\s+(?:renewal|extension)|\bnot\s+(?:be\s+)?subject\s+to\s+"
+        r"(?:automatic\s+)?renewal",
+    ),
+    (
+        "renews.no",
+        r"\b(?:renewal|extension)\s+(?:shall|must|will)\s+(?:only\s+)?(?:be\s+)?(?:subject\s+to|agreed|"
+        r"by\s+mutual|require)",
+    ),
+    (
+        "renews.no",
+        r"\bmay\s+(?:only\s+)?be\s+(?:renewed|extended)\s+(?:only\s+)?(?:by|upon|with)\s+(?:the\s+)?"
+        r"(?:mutual|written)",
+    ),
+    ("renews.no", r"\bauto(?:matic)?[\s-]?renew\w*\s*[:\-]\s*(?:no|none|n/?a)\b"),
+    (
+        "renews.yes",
+        r"\b(?:automatically|tacitly)\s+(?:be\s+)?(?:renew|renews|renewed|extend|extends|extended)\b|\b"
+        r"(?:renew|renews|renewed|extend|extends|extended)\s+automatically\b",
+    ),
+    ("renews.yes", r"\bauto-?renew\w*|\bevergreen\b"),
+    (
+        "renews.implied",
+        r"\b(?:notice|intention)\s+of\s+(?:its\s+intention\s+)?(?:non-?renewal|not\s+to\s+renew)",
+    ),
+    # "shall be renewed for successive one-year periods unless either party ...": renews by default.
+    (
+        "renews.unless",
+        r"\b(?:shall|will)\s+(?:thereafter\s+)?(?:be\s+)?(?:renew|renewed|extend|extended)\b[^.;]{0,160}"
+        r"\bunless\b",
+    ),
+    ("renews.year_to_year", r"\b(?:from\s+)?(?:year|month)[\s-]+to[\s-]+(?:year|month)\b"),
+)
+
+
+def renewal_candidates(page: PageText) -> list[Candidate]:
+    out: list[Candidate] = []
+    for name, pattern in _RENEWS:
+        for match in pattern.finditer(page.text):
+            value = not name.startswith("renews.no")
+            # "shall not renew automatically" also reads as "renew automatically": the negation wins.
+            if value and any(c.start <= match.start() < c.end for c in out if c.value is False):
+                continue
+            out.append(Candidate("auto_renewal", value, page.number, match.start(), match.end(), name))
+    return out

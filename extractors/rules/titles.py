@@ -1,0 +1,120 @@
+"""The agreement's title (the heading on page 1, else the name a preamble gives it) and its type."""
+
+from __future__ import annotations
+
+import re
+
+from extractors.rules.candidates import Candidate
+from extractors.rules.text import PageText
+
+_TITLE_WORDS = re.compile(
+    r"\b(?:agreement|contract|lease|statement\s+of\s+work|licen[cs]e|addendum|amendment|memorandum|deed|"
+    r"terms\s+and\s+conditions|order\s+form|letter|undertaking|NDA|SOW)\b",
+    re.I,
+)
+_SMALL_WORDS = {"of", "and", "the", "for", "to", "in", "on", "a", "an", "or", "by", "with", "no"}
+TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(pattern, re.I))
+    for name, pattern in (
+        ("statement_of_work", r"\bstatement\s+of\s+work\b|\bSOW\b|\bwork\s+order\b"),
+        ("nda", r"\bnon-?\s?disclosure\b|\bconfidentiality\b|\bNDA\b|\bsecrecy\b"),
+        ("employment", r"\bemployment\b|\boffer\s+letter\b"),
+        ("lease", r"\blease\b|\btenancy\b|\brental\b"),
+        ("license", r"\blicen[cs]e\b|\blicensing\b"),
+        ("supply", r"\bsupply\b|\bpurchase\b|\bprocurement\b|\bdistribution\b"),
+        (
+            "master_services",
+            r"\bmaster\s+(?:professional\s+)?services?\b|\bservices\s+agreement\b|\bconsulting\b",
+        ),
+    )
+)
+
+
+def title_case(text: str) -> str:
+    """ "MASTER SERVICES AGREEMENT" -> "Master Services Agreement"; mixed case is left as written."""
+    if not text.isupper():
+        return text
+    words = text.lower().split()
+
+    def cap(word: str) -> str:
+        if word in ("nda", "sow", "llc"):
+            return word.upper()
+        return "-".join(part.capitalize() for part in word.split("-"))
+
+    return " ".join(w if i and w in _SMALL_WORDS else cap(w) for i, w in enumerate(words))
+
+
+# The same keywords with spacing removed: OCR splits words ("EMPLOY MENT AGREEMENT").
+_TYPE_STEMS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("statement_of_work", ("statementofwork",)),
+    ("nda", ("nondisclosure", "confidentiality")),
+    ("employment", ("employment",)),
+    ("lease", ("lease", "tenancy")),
+    ("license", ("license", "licence")),
+    ("supply", ("supply", "purchase")),
+    ("master_services", ("masterservice", "masterprofessionalservice")),
+)
+
+
+def contract_type_of(title: str) -> str:
+    found = next((name for name, pattern in TYPE_RULES if pattern.search(title)), None)
+    if found:
+        return found
+    compact = re.sub(r"[^a-z]", "", title.lower())
+    return next((name for name, stems in _TYPE_STEMS if any(s in compact for s in stems)), "other")
+
+
+def title_candidates(page: PageText) -> list[Candidate]:
+    """The heading at the top of the first page; else the agreement a preamble names itself."""
+    out: list[Candidate] = []
+    if page.number != 1:
+        return out
+    lines = page.lines()[:10]
+    heights = sorted(w.height for w in page.words) or [0]
+    body_height = heights[len(heights) // 2]
+    for start, end in lines:
+        raw = page.text[start:end].strip()
+        words = raw.split()
+        if not (1 <= len(words) <= 12) or not _TITLE_WORDS.search(raw) or raw.endswith((",", ";")):
+            continue
+        # A heading, not a sentence: capitalised words (small words aside), no quotes or defined terms.
+        significant = [w for w in words if w.lower() not in _SMALL_WORDS]
+        if sum(w[0].isupper() or not w[0].isalpha() for w in significant) < 0.8 * len(significant):
+            continue
+        if re.search(r"[\"()]|^(?:this|the|whereas)\b", raw, re.I):
+            continue
+        indices = page.word_indices(start, end)
+        tall = max((page.words[i].height for i in indices), default=0) > 1.15 * body_height
+        rule = "title.heading" if tall or raw.isupper() else "title.line"
+        out.append(Candidate("title", title_case(" ".join(words)), page.number, start, end, rule))
+        break
+    if not out:
+        match = re.search(
+            r"\b(?i:this|the)\s+(?P<title>(?:[A-Z][\w&-]*\s+){0,6}(?i:agreement|contract|lease|"
+            r"statement\s+of\s+work))\b",
+            page.text[:1500],
+        )
+        if match and len(match.group("title").split()) >= 2:
+            out.append(
+                Candidate(
+                    "title",
+                    " ".join(match.group("title").split()),
+                    page.number,
+                    match.start("title"),
+                    match.end("title"),
+                    "title.preamble",
+                )
+            )
+    for candidate in list(out):
+        kind = contract_type_of(candidate.value)
+        out.append(
+            Candidate(
+                "contract_type",
+                kind,
+                page.number,
+                candidate.start,
+                candidate.end,
+                f"type.{(kind == 'other' and 'other') or 'keyword'}",
+            )
+        )
+    return out

@@ -1,0 +1,100 @@
+"""Contracts worded and laid out differently from one another: US and English drafting habits."""
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from extractors.engines.base import PageInput
+from extractors.merge import merge_pages
+from extractors.rules.engine import RulesEngine
+from schemas.contract import ContractFields
+from schemas.introspect import list_fields
+
+Pages = Callable[..., list[PageInput]]
+
+
+def _record(pages: list[PageInput]) -> dict[str, list[Any]]:
+    results = asyncio.run(RulesEngine().extract_pages(pages))
+    fields = merge_pages(results, list_fields(ContractFields)).fields
+    return {name: [item.value for item in field.items] for name, field in fields.items()}
+
+
+def test_us_consulting_agreement(make_pages: Pages) -> None:
+    got = _record(
+        make_pages(
+            [
+                "CONSULTING AGREEMENT",
+                "",
+                'THIS CONSULTING AGREEMENT (the "Agreement") is made effective as of March 1, 2024 (the',
+                '"Effective Date"), by and between Northwind Traders LLC, a Texas limited liability company',
+                '("Client"), and Jane Q. Public, an individual ("Consultant").',
+                "This Agreement shall commence on the Effective Date and shall continue until",
+                "December 31, 2026.",
+                "Either party may terminate this Agreement upon three (3) months' written notice.",
+                "Payment shall be made within forty-five (45) days of the invoice date.",
+                "This Agreement shall be governed by, and construed in accordance with, the laws of",
+                "the State",
+                "of Texas. Client shall pay Consultant a fee of $5,000 per month.",
+            ]
+        )
+    )
+    assert got["effective_date"] == ["2024-03-01"]
+    assert got["expiration_date"] == ["2026-12-31"]
+    assert got["termination_notice_days"] == [90]
+    assert got["payment_terms_days"] == [45]
+    assert got["governing_law"] == ["Texas"]
+    assert got["contract_value"] == []  # a monthly fee is not the contract's value
+    assert [p["name"] for p in got["parties"]] == ["Northwind Traders LLC", "Jane Q. Public"]
+
+
+def test_lease_with_day_of_date_and_one_year_renewals(make_pages: Pages) -> None:
+    got = _record(
+        make_pages(
+            [
+                "LEASE",
+                "",
+                "This Lease is made this 15th day of June, 2023, between Harbor Properties, Inc.",
+                '("Landlord") and Blue Fin Cafe LLC ("Tenant"). The Lease term shall be five (5) years.',
+                "This Lease will automatically renew for successive one-year terms unless either party",
+                "provides notice of non-renewal at least 60 days prior to the end of the then-current term.",
+                "This Lease is governed by Florida law.",
+            ]
+        )
+    )
+    assert got["effective_date"] == ["2023-06-15"]
+    assert got["term"] == ["5 years"]
+    assert got["renewal_term"] == ["1 year"]
+    assert got["auto_renewal"] == [True]
+    assert got["governing_law"] == ["Florida"]
+    assert got["termination_notice_days"] == []  # a non-renewal notice is not a termination notice
+
+
+def test_english_agreement(make_pages: Pages) -> None:
+    got = _record(
+        make_pages(
+            [
+                "SERVICES AGREEMENT",
+                "THIS AGREEMENT is dated 3 April 2024",
+                "PARTIES",
+                "(1) ACME SUPPLIES LIMITED incorporated and registered in England and Wales with company",
+                "number 01234567 whose registered office is at 1 King Street, London (Supplier); and",
+                "(2) BEACON RETAIL PLC incorporated and registered in England and Wales (Customer).",
+                "The Customer shall pay each invoice submitted by the Supplier within 30 days of",
+                "receipt.",
+                "The Supplier may terminate this agreement on not less than 90 days' notice.",
+                "This agreement shall be governed by and construed in accordance with the law of England.",
+                "Signed by John Smith, Director, for and on behalf of Acme Supplies Limited",
+            ]
+        )
+    )
+    assert got["effective_date"] == ["2024-04-03"]
+    assert got["payment_terms_days"] == [30]
+    assert got["termination_notice_days"] == [90]
+    assert got["governing_law"] == ["England and Wales"]
+    assert got["parties"] == [
+        {"name": "ACME SUPPLIES LIMITED", "role": "Supplier"},
+        {"name": "BEACON RETAIL PLC", "role": "Customer"},
+    ]
+    assert got["signatories"] == [
+        {"name": "John Smith", "title": "Director", "party": "ACME SUPPLIES LIMITED", "date": None}
+    ]
