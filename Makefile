@@ -5,7 +5,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 # The slow tiers, each with its own set-up; `make test` runs them all, `make test-fast` none.
-TIERS := postgres or s3 or vllm or browser or prefect_server or dask or slow
+TIERS := postgres or s3 or vllm or browser or prefect_server or dask or compose or slow
 
 .PHONY: run test test-fast lint venv vllm-env system-deps clean
 
@@ -15,6 +15,7 @@ run: venv
 	$(VENV)/bin/abstractor documents
 
 test: venv vllm-env
+	scripts/system_deps.sh docker-compose
 	scripts/test_services.sh $(PYTHON) -m pytest
 
 test-fast: venv

@@ -8,6 +8,7 @@ from abstractor.settings import Settings
 from extractors.engines.config import ExtractionConfig
 from flows.evaluate import EvalJob
 from flows.job import IngestJob
+from flows.runners import TaskRunnerConfig
 
 
 def ingest_job(settings: Settings, sources: list[str], matter: str | None) -> IngestJob:
@@ -27,6 +28,9 @@ def ingest_job(settings: Settings, sources: list[str], matter: str | None) -> In
         extraction=settings.extraction,
         index=settings.resolved_index,
         embedders=settings.embedders,
+        task_runner=TaskRunnerConfig(
+            kind=settings.prefect.task_runner, dask_address=settings.prefect.dask_address
+        ),
     )
 
 

@@ -1,4 +1,4 @@
-"""Prefect's environment for the CLI's ephemeral runs, set before Prefect is first imported.
+"""Prefect's environment for the CLI's runs (ephemeral, or on prefect.api_url), set before import.
 
 Prefect reads its settings from the environment at import time, so this runs at the face, once.
 """
@@ -11,6 +11,9 @@ from abstractor.settings import Settings
 
 
 def configure_prefect(settings: Settings) -> None:
+    if settings.prefect.api_url:
+        # A Prefect server: runs (the CLI's too) are recorded there and obey its concurrency limits.
+        os.environ.setdefault("PREFECT_API_URL", settings.prefect.api_url)
     os.environ.setdefault("PREFECT_HOME", str(settings.prefect_home))
     # The only outside look-ups Prefect makes; these machines (and many customers') have no internet.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")

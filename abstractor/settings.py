@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field
 from pydantic_settings import (
@@ -62,6 +63,23 @@ class ServerSettings(BaseModel):
     )
 
 
+class PrefectSettings(BaseModel):
+    api_url: str | None = Field(
+        default=None, description="Prefect server API (http://host:4200/api); default: ephemeral, in process."
+    )
+    work_pool: str = Field(default="abstractor", description="Process work pool of `deploy` and `worker`.")
+    ingest_cron: str = Field(default="0 2 * * *", description="Schedule of the nightly ingest.")
+    eval_cron: str = Field(default="0 5 * * *", description="Schedule of the nightly accuracy run.")
+    timezone: str = Field(default="UTC", description="Time zone of the schedules.")
+    task_runner: Literal["threads", "dask"] = Field(
+        default="threads", description="How a run spreads its documents: threads here, or a Dask cluster."
+    )
+    dask_address: str | None = Field(default=None, description="Dask scheduler (tcp://host:8786).")
+    endpoint_concurrency: int = Field(
+        default=16, ge=1, description="Documents extracted at once per model endpoint, across all workers."
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="ABSTRACTOR_",
@@ -83,6 +101,7 @@ class Settings(BaseSettings):
     )
     embedders: EmbedderConfig = Field(default_factory=EmbedderConfig)
     server: ServerSettings = Field(default_factory=ServerSettings)
+    prefect: PrefectSettings = Field(default_factory=PrefectSettings)
 
     @classmethod
     def settings_customise_sources(

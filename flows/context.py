@@ -7,6 +7,7 @@ import datetime as dt
 import threading
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -66,6 +67,8 @@ class IngestContext:
     s3_endpoint_url: str | None = None
     s3_region: str | None = None
     progress: ProgressCallback = field(default=_no_progress)
+    # Held while a document is extracted: the flow sets it to a slot of each model endpoint's global limit.
+    extract_slot: Callable[[], AbstractContextManager[object]] = field(default=nullcontext)
     loop: EventLoopThread = field(default_factory=EventLoopThread)
 
     def run_async(self, coroutine: Coroutine[Any, Any, T]) -> T:

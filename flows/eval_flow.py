@@ -6,6 +6,7 @@ from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 
 from flows.evaluate import EvalJob, EvalOutcome, run_eval
+from flows.job_hook import scheduled_job
 
 
 def _summary_markdown(outcome: EvalOutcome) -> str:
@@ -33,9 +34,12 @@ def _summary_markdown(outcome: EvalOutcome) -> str:
 
 
 @flow(name="nightly-eval")
-def nightly_eval(job: EvalJob) -> dict:
-    """Run the golden set through extraction, score it, record it and write the report."""
-    outcome = run_eval(job)
+def nightly_eval(job: EvalJob | None = None) -> dict:
+    """Run the golden set through extraction, score it, record it and write the report.
+
+    Without a job (a scheduled run) the job is built from the settings, in the worker, when the run starts.
+    """
+    outcome = run_eval(job or scheduled_job("eval"))
     create_markdown_artifact(
         key="accuracy-summary", markdown=_summary_markdown(outcome), description="Golden-set accuracy"
     )

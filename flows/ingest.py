@@ -17,6 +17,7 @@ from flows.runs import (
     heartbeat,
     mark_crashed_runs,
     record_item,
+    record_run_item,
     release_document,
     start_run,
 )
@@ -24,10 +25,9 @@ from flows.stages import DocumentOutcome, process_document
 from flows.versions import chain, own_versions
 from storage.db.models import Stage
 
-# How documents are spread: the Prefect flow passes its task runner's map; plain runs use the pool.
-DocumentMapper = Callable[
-    [Callable[[DiscoveredDocument], DocumentOutcome], Sequence[DiscoveredDocument]], Iterable[DocumentOutcome]
-]
+# How documents are spread: (run id, stage versions, documents) -> their outcomes, in any order. Plain
+# data only, so the Prefect flow can send documents to other processes (Dask); plain runs go one by one.
+DocumentMapper = Callable[[int, dict[Stage, str], Sequence[DiscoveredDocument]], Iterable[DocumentOutcome]]
 
 
 def current_versions(ctx: IngestContext) -> dict[Stage, str]:
@@ -45,27 +45,26 @@ def _unique(found: Sequence[DiscoveredDocument]) -> list[DiscoveredDocument]:
 
 
 def handle_document(
-    ctx: IngestContext, tally: RunTally, versions: dict[Stage, str], item: DiscoveredDocument
+    ctx: IngestContext, run_id: int, versions: dict[Stage, str], item: DiscoveredDocument
 ) -> DocumentOutcome:
-    """Claim, process, release and record one document."""
-    if not claim_document(ctx.db, item.document_id, tally.run_id, ctx.lease):
+    """Claim, process, release and record one document (the run's tally counts the returned outcome)."""
+    if not claim_document(ctx.db, item.document_id, run_id, ctx.lease):
         # Another live run is working on it right now; it will record the result.
         outcome = DocumentOutcome(item.document_id, "skipped")
     else:
         try:
             outcome = process_document(ctx, item.document_id, versions)
         finally:
-            release_document(ctx.db, item.document_id, tally.run_id)
-    record_item(
+            release_document(ctx.db, item.document_id, run_id)
+    record_run_item(
         ctx.db,
-        tally,
+        run_id,
         source_uri=item.source_uri,
         outcome=outcome.outcome,
         document_id=item.document_id,
         error=outcome.error,
-        pages=outcome.pages,
     )
-    heartbeat(ctx.db, tally.run_id)
+    heartbeat(ctx.db, run_id)
     ctx.progress("documents", 1)
     return outcome
 
@@ -95,10 +94,16 @@ def run_ingest(ctx: IngestContext, job: IngestJob, map_documents: DocumentMapper
         ctx.progress("discovered", len(documents))
         versions = current_versions(ctx)
 
-        def handle(item: DiscoveredDocument) -> DocumentOutcome:
-            return handle_document(ctx, tally, versions, item)
+        def sequential(
+            run_id: int, versions: dict[Stage, str], items: Sequence[DiscoveredDocument]
+        ) -> list[DocumentOutcome]:
+            return [handle_document(ctx, run_id, versions, item) for item in items]
 
-        list((map_documents or _sequential)(handle, documents))
+        sources = {item.document_id: item.source_uri for item in documents}
+        for outcome in (map_documents or sequential)(tally.run_id, versions, documents):
+            source = sources[outcome.document_id]
+            failure = {"source": source, "error": outcome.error} if outcome.error else None
+            tally.add(outcome.outcome, outcome.pages, failure)
         if ctx.indexer is not None:
             ctx.indexer.publish()  # take the index and apply the run's updates, unless the server holds it
     except BaseException as error:
@@ -106,9 +111,3 @@ def run_ingest(ctx: IngestContext, job: IngestJob, map_documents: DocumentMapper
         raise
     finish_run(ctx.db, tally)
     return tally
-
-
-def _sequential(
-    handle: Callable[[DiscoveredDocument], DocumentOutcome], items: Sequence[DiscoveredDocument]
-) -> Iterable[DocumentOutcome]:
-    return [handle(item) for item in items]

@@ -1,78 +1,108 @@
 """The Prefect flow `ingest`: thin orchestration over `flows.ingest`.
 
-Documents become Prefect task runs on the flow's task runner (threads by default), at most
-`documents_in_flight` at a time; inside a document, pages go to the run's CPU-stage pool.
+Documents become Prefect task runs on the job's task runner (threads in this process by default, or a
+Dask cluster), at most `documents_in_flight` at a time; inside a document, pages go to the CPU-stage pool
+of the process that runs it. A task receives plain data only (the job, the run, the stage versions, the
+document) so it can run on another machine; each process builds its context from the job once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import FIRST_COMPLETED, wait
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
+from prefect.task_runners import TaskRunner
+from prefect.tasks import exponential_backoff
 
+from flows.context import IngestContext
 from flows.discovery import DiscoveredDocument
-from flows.ingest import run_ingest
+from flows.endpoint_limits import extract_slot
+from flows.ingest import DocumentMapper, handle_document, run_ingest
+from flows.ingest_summary import summary_markdown
 from flows.job import IngestJob, build_context
-from flows.runs import OUTCOMES, RunTally
+from flows.job_hook import scheduled_job
+from flows.runners import build_task_runner
+from flows.runs import extraction_stats
 from flows.stages import DocumentOutcome
+from flows.worker_contexts import context_for, register, unregister
+from storage.db.models import Stage
 
 
-@task(name="process-document", cache_policy=NO_CACHE)
-def _process(
-    handle: Callable[[DiscoveredDocument], DocumentOutcome], item: DiscoveredDocument
+def _prepare(job: IngestJob) -> Callable[[IngestContext], None]:
+    def prepare(context: IngestContext) -> None:
+        context.extract_slot = extract_slot(job.extraction)
+
+    return prepare
+
+
+# Prefect retries only what no lower layer retries: the run's bookkeeping in the database (lease, run
+# item, heartbeat) around a document. The stages themselves never raise (process_document records a
+# failure, and model calls are retried by the model client alone), so nothing here retries a model call.
+# No Prefect result is persisted: the database's stage states are what a retry (or the next run) resumes.
+@task(
+    name="process-document",
+    cache_policy=NO_CACHE,
+    persist_result=False,
+    retries=2,
+    retry_delay_seconds=exponential_backoff(backoff_factor=5),
+    retry_jitter_factor=0.5,
+)
+def process_document_task(
+    job: IngestJob, run_id: int, versions: dict[Stage, str], item: DiscoveredDocument
 ) -> DocumentOutcome:
-    # No Prefect retries here: process_document records a failure instead of raising, and the
-    # document is picked up again by the next run.
-    return handle(item)
+    context = context_for(job, versions, prepare=_prepare(job))
+    return handle_document(context, run_id, versions, item)
 
 
-def _bounded_task_map(limit: int) -> Callable[..., Iterable[DocumentOutcome]]:
+def _bounded_map(job: IngestJob, runner: TaskRunner[Any]) -> DocumentMapper:
     def map_documents(
-        handle: Callable[[DiscoveredDocument], DocumentOutcome], items: Sequence[DiscoveredDocument]
+        run_id: int, versions: dict[Stage, str], items: Sequence[DiscoveredDocument]
     ) -> list[DocumentOutcome]:
-        pending: list[PrefectFuture[DocumentOutcome]] = []
-        results: list[DocumentOutcome] = []
+        # At most documents_in_flight submitted at once: the rest wait here, not in the runner's queue,
+        # so a run's memory (and a Dask scheduler's) stays flat however many documents it finds.
+        slots = threading.BoundedSemaphore(job.documents_in_flight)
+        futures: list[PrefectFuture[DocumentOutcome]] = []
         for item in items:
-            if len(pending) >= limit:
-                done, _ = wait([future.wrapped_future for future in pending], return_when=FIRST_COMPLETED)
-                finished = [future for future in pending if future.wrapped_future in done]
-                results.extend(future.result() for future in finished)
-                pending = [future for future in pending if future not in finished]
-            pending.append(_process.submit(handle, item))
-        results.extend(future.result() for future in pending)
-        return results
+            slots.acquire()
+            future = runner.submit(
+                process_document_task,
+                parameters={"job": job, "run_id": run_id, "versions": versions, "item": item},
+            )
+            future.add_done_callback(lambda _done: slots.release())
+            futures.append(future)
+        return [future.result() for future in futures]
 
     return map_documents
 
 
-def _summary_markdown(tally: RunTally) -> str:
-    counts = tally.documents
-    lines = [
-        f"# Ingest run {tally.run_id}",
-        "",
-        "| new | updated | skipped | failed | pages |",
-        "| --- | --- | --- | --- | --- |",
-        "| " + " | ".join(str(counts[name]) for name in OUTCOMES) + f" | {tally.pages} |",
-    ]
-    if tally.failures:
-        lines += ["", "## Failures", "", "| source | reason |", "| --- | --- |"]
-        lines += [f"| {item['source']} | {item['error']} |" for item in tally.failures]
-    return "\n".join(lines)
-
-
 @flow(name="ingest")
-def ingest(job: IngestJob) -> dict:
-    """Discover the job's sources and bring every document's stages up to date."""
+def ingest(job: IngestJob | None = None) -> dict:
+    """Discover the job's sources and bring every document's stages up to date.
+
+    Without a job (a scheduled run) the job is built from the settings, in the worker, when the run starts.
+    """
+    job = job or scheduled_job("ingest")
+    started = time.monotonic()
     context = build_context(job)
+    _prepare(job)(context)
+    register(job, context)  # the thread runner's tasks share this context
     try:
-        tally = run_ingest(context, job, _bounded_task_map(job.documents_in_flight))
+        with build_task_runner(job.task_runner) as runner:
+            tally = run_ingest(context, job, _bounded_map(job, runner))
+        stats = extraction_stats(context.db, tally.run_id)
     finally:
+        unregister(job)
         context.close()
+    elapsed_s = time.monotonic() - started
     create_markdown_artifact(
-        key="ingest-summary", markdown=_summary_markdown(tally), description="Ingest run summary"
+        key="ingest-summary",
+        markdown=summary_markdown(tally, stats, elapsed_s),
+        description="Ingest run summary",
     )
     return {**tally.as_dict(), "failures": tally.failures}

@@ -17,6 +17,7 @@ from extractors.engines.registry import build_engine
 from extractors.ocr import OcrCache, OcrConfig
 from extractors.render import RenderConfig
 from flows.context import IngestContext, ProgressCallback
+from flows.runners import TaskRunnerConfig
 from flows.thresholds import apply_threshold
 from retrieval.embedders import EmbedderConfig
 from retrieval.encoder import PageEncoder
@@ -44,6 +45,7 @@ class IngestJob(BaseModel):
     extraction: ExtractionConfig = Field(default_factory=ExtractionConfig)
     index: IndexConfig | None = None  # None: pages are not indexed (no search over this run's documents)
     embedders: EmbedderConfig = Field(default_factory=EmbedderConfig)
+    task_runner: TaskRunnerConfig = Field(default_factory=TaskRunnerConfig)  # the flow's, not run_ingest's
 
 
 def build_context(job: IngestJob, progress: ProgressCallback | None = None) -> IngestContext:

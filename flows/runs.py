@@ -14,9 +14,9 @@ import socket
 import threading
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 
-from storage.db import Database, Document, Run, RunItem
+from storage.db import Database, Document, Extraction, Run, RunItem
 from storage.db.models import RunStatus, utcnow
 
 OUTCOMES = ("new", "updated", "skipped", "failed")
@@ -118,6 +118,28 @@ class RunTally:
         return {"run": self.run_id, "documents": dict(self.documents), "pages": self.pages}
 
 
+def record_run_item(
+    db: Database,
+    run_id: int,
+    *,
+    source_uri: str,
+    outcome: str,
+    document_id: int | None,
+    error: str | None = None,
+) -> None:
+    """The run's record of one document. Idempotent: a retried document task does not record it twice."""
+    with db.session() as session:
+        if document_id is not None and session.scalar(
+            select(RunItem.id).where(RunItem.run_id == run_id, RunItem.document_id == document_id)
+        ):
+            return
+        session.add(
+            RunItem(
+                run_id=run_id, document_id=document_id, source_uri=source_uri, outcome=outcome, error=error
+            )
+        )
+
+
 def record_item(
     db: Database,
     tally: RunTally,
@@ -129,16 +151,38 @@ def record_item(
     pages: int = 0,
 ) -> None:
     tally.add(outcome, pages, {"source": source_uri, "error": error} if error else None)
+    record_run_item(
+        db, tally.run_id, source_uri=source_uri, outcome=outcome, document_id=document_id, error=error
+    )
+
+
+@dataclass(frozen=True)
+class ExtractionStats:
+    """What extraction did for the documents a run processed: the cascade's cost and review load."""
+
+    pages: int  # pages extracted
+    escalated_pages: int
+    needs_review_documents: int
+
+    @property
+    def escalation_rate(self) -> float | None:
+        return self.escalated_pages / self.pages if self.pages else None
+
+
+def extraction_stats(db: Database, run_id: int) -> ExtractionStats:
+    processed = select(RunItem.document_id).where(
+        RunItem.run_id == run_id, RunItem.outcome.in_(("new", "updated"))
+    )
+    in_run = Extraction.document_id.in_(processed)
     with db.session() as session:
-        session.add(
-            RunItem(
-                run_id=tally.run_id,
-                document_id=document_id,
-                source_uri=source_uri,
-                outcome=outcome,
-                error=error,
-            )
+        pages = session.scalar(select(func.count()).where(in_run, Extraction.page_number.is_not(None)))
+        escalated = session.scalar(
+            select(func.count()).where(in_run, Extraction.page_number.is_not(None), Extraction.escalated)
         )
+        review = session.scalar(
+            select(func.count()).where(in_run, Extraction.page_number.is_(None), Extraction.needs_review)
+        )
+    return ExtractionStats(pages or 0, escalated or 0, review or 0)
 
 
 def finish_run(db: Database, tally: RunTally, error: str | None = None) -> str:

@@ -355,7 +355,8 @@ def process_document(ctx: IngestContext, document_id: int, versions: dict[Stage,
             _store_pages(ctx, document_id, _reocr(ctx, pages), versions, rendered=False, kind=document.kind)
         if Stage.extract in todo:
             current = Stage.extract
-            _extract(ctx, document_id, versions[Stage.extract])
+            with ctx.extract_slot():
+                _extract(ctx, document_id, versions[Stage.extract])
         if Stage.index in todo:
             current = Stage.index
             index_document(ctx, document_id, versions[Stage.index])

@@ -7,6 +7,7 @@ import typer
 from abstractor.cli import (
     audit,
     calibrate,
+    deploy,
     doctor,
     documents,
     evaluate,
@@ -37,6 +38,7 @@ for module in (
     audit,
     purge,
     reindex,
+    deploy,
     doctor,
 ):
     module.register(app)
