@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, get_origin
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from goldset.calibration import expected_calibration_error, reliability, threshold_curve
 from goldset.compare import compare_field
 from goldset.labels import GoldDocument
 from goldset.metrics import CostSummary, DocumentOutcome, FieldMetrics, FieldOutcome, Metrics, f1_from_counts
 from schemas.contract import ContractFields
+from schemas.introspect import values_from_extracted
 from schemas.results import ExtractedField
 
 FIELD_NAMES: tuple[str, ...] = tuple(ContractFields.model_fields)
@@ -40,18 +40,6 @@ class Prediction(BaseModel):
     engine: str | None = None
 
 
-def _is_list_field(name: str) -> bool:
-    return get_origin(ContractFields.model_fields[name].annotation) is list
-
-
-def _valid(name: str, value: Any) -> bool:
-    try:
-        ContractFields.model_validate({name: value})
-    except ValidationError:
-        return False
-    return True
-
-
 def prediction_from_extracted(
     fields: Mapping[str, ExtractedField], *, engine: str | None = None, stats: PageStats | None = None
 ) -> Prediction:
@@ -60,20 +48,18 @@ def prediction_from_extracted(
     Values that do not validate against the schema are dropped (list fields: per element), so a malformed
     answer scores as a miss instead of aborting the whole evaluation.
     """
-    values: dict[str, Any] = {}
-    confidences: dict[str, float] = {}
-    for name, extracted in fields.items():
-        if name not in ContractFields.model_fields:
-            continue
-        found = [item.value for item in extracted.items if item.value is not None]
-        confidences[name] = extracted.confidence
-        if _is_list_field(name):
-            values[name] = [v for v in found if _valid(name, [v])]
-        elif found and _valid(name, found[0]):
-            values[name] = found[0]
-        engine = engine or next((f"{i.engine}/{i.model}" for i in extracted.items), None)
+    confidences = {
+        name: extracted.confidence
+        for name, extracted in fields.items()
+        if name in ContractFields.model_fields
+    }
+    if engine is None:
+        engine = next((f"{i.engine}/{i.model}" for f in fields.values() for i in f.items), None)
     return Prediction(
-        fields=ContractFields.model_validate(values), confidences=confidences, stats=stats, engine=engine
+        fields=values_from_extracted(fields, ContractFields),
+        confidences=confidences,
+        stats=stats,
+        engine=engine,
     )
 
 

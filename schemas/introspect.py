@@ -6,8 +6,14 @@ import hashlib
 import importlib
 import json
 import typing
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
+
+from schemas.results import ExtractedField
+
+M = TypeVar("M", bound=BaseModel)
 
 
 def list_fields(schema: type[BaseModel]) -> set[str]:
@@ -35,3 +41,30 @@ def load_schema(dotted: str) -> type[BaseModel]:
     if not (isinstance(schema, type) and issubclass(schema, BaseModel)):
         raise ValueError(f"{dotted!r} does not name a pydantic model (use 'package.module:ClassName')")
     return schema
+
+
+def values_from_extracted(fields: Mapping[str, ExtractedField], schema: type[M]) -> M:
+    """The schema's values from an engine's merged fields, leniently.
+
+    A value that does not validate is dropped (list fields: element by element), so one malformed answer
+    costs that value — a miss when scored, a missing filter value in the index — never the whole record.
+    """
+    lists = list_fields(schema)
+    values: dict[str, Any] = {}
+    for name, extracted in fields.items():
+        if name not in schema.model_fields:
+            continue
+        found = [item.value for item in extracted.items if item.value is not None]
+        if name in lists:
+            values[name] = [value for value in found if _valid(schema, name, [value])]
+        elif found and _valid(schema, name, found[0]):
+            values[name] = found[0]
+    return schema.model_validate(values)
+
+
+def _valid(schema: type[BaseModel], name: str, value: Any) -> bool:
+    try:
+        schema.model_validate({name: value})
+    except ValidationError:
+        return False
+    return True
