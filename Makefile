@@ -15,7 +15,7 @@ run: venv
 	$(VENV)/bin/abstractor documents
 
 test: venv vllm-env
-	scripts/system_deps.sh docker-compose
+	scripts/system_deps.sh docker-compose chromium
 	scripts/test_services.sh $(PYTHON) -m pytest
 
 test-fast: venv

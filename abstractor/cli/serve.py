@@ -1,4 +1,4 @@
-"""`abstractor serve`: the HTTP API, and the owner of the embedded index while it runs."""
+"""`abstractor serve`: the web pages and the HTTP API, and the owner of the embedded index while it runs."""
 
 from __future__ import annotations
 
@@ -33,7 +33,10 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on; default server.host.")] = None,
     port: Annotated[int | None, typer.Option(help="Port; default server.port.")] = None,
 ) -> None:
-    """Serve the search API on HOST:PORT until stopped (Ctrl-C or SIGTERM).
+    """Serve the web pages and the search API on HOST:PORT until stopped (Ctrl-C or SIGTERM).
+
+    Open http://HOST:PORT/ and sign in with a token from `abstractor tokens create`. Behind a TLS proxy
+    the session cookie is marked Secure (uvicorn trusts X-Forwarded-Proto from 127.0.0.1 by default).
 
     While it runs it owns the embedded index: ingest runs leave their index updates in the outbox and
     this server applies them every few seconds; `abstractor search` goes through it.

@@ -2,6 +2,7 @@
 
 A document or page the caller may not read answers 404 exactly like one that does not exist, so ids
 reveal nothing. Pages are reached by document id and page number only, never by blob key or path.
+The web pages load their page images and originals through these same routes (with the session cookie).
 """
 
 from __future__ import annotations
@@ -11,48 +12,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, Request, Response, status
 from sqlalchemy import select
 
-from abstractor.web.auth import CurrentUser, Services, client_address
+from abstractor.web.auth import CurrentUser, Services
+from abstractor.web.reading import audit_client, open_document
 from retrieval.index import IndexBusy
 from retrieval.search import MAX_LIMIT, BadQueryError, NotAllowedError
 from storage.blobs import BlobNotFound
 from storage.db import Page
-from storage.db.access import Principal, ReadableDocument, readable_document
-from storage.db.audit import record
 from storage.db.queries import document_detail
 
 router = APIRouter(prefix="/api")
-
-
-def _client(request: Request, who: Principal) -> str:
-    return f"{client_address(request)} ({who.via})"
-
-
-def _document(
-    request: Request, services: Services, who: Principal, document_id: int, action: str, page: int | None
-) -> ReadableDocument:
-    found = readable_document(services.db, who, document_id)
-    detail = {"page": page} if page is not None else {}
-    if found is None:
-        record(
-            services.db,
-            actor=who.name,
-            action=action,
-            client=_client(request, who),
-            outcome="denied",
-            document_id=document_id,
-            detail=detail,
-        )
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such document")
-    record(
-        services.db,
-        actor=who.name,
-        action=action,
-        client=_client(request, who),
-        document_id=document_id,
-        matter=found.matter,
-        detail=detail,
-    )
-    return found
 
 
 @router.get("/search")
@@ -68,7 +36,7 @@ def search(
 ) -> dict[str, Any]:
     """The best pages for `q` in the caller's matters; `visual` says whether ColPali took part."""
     try:
-        result = services.search(who, q, where=where or [], limit=limit, client=_client(request, who))
+        result = services.search(who, q, where=where or [], limit=limit, client=audit_client(request, who))
     except BadQueryError as error:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, str(error)) from None
     except NotAllowedError as error:
@@ -80,7 +48,7 @@ def search(
 
 @router.get("/documents/{document_id}")
 def document(request: Request, services: Services, who: CurrentUser, document_id: int) -> dict[str, Any]:
-    _document(request, services, who, document_id, "view", None)
+    open_document(request, services, who, document_id, "view", None)
     detail = document_detail(services.db, document_id)
     if detail is None:  # purged between the check and the read
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such document")
@@ -103,7 +71,7 @@ def _page_image(services: Services, document_id: int, number: int, thumbnail: bo
 def thumbnail(
     request: Request, services: Services, who: CurrentUser, document_id: int, number: int
 ) -> Response:
-    _document(request, services, who, document_id, "thumbnail", number)
+    open_document(request, services, who, document_id, "thumbnail", number)
     return _page_image(services, document_id, number, thumbnail=True)
 
 
@@ -111,13 +79,13 @@ def thumbnail(
 def page_image(
     request: Request, services: Services, who: CurrentUser, document_id: int, number: int
 ) -> Response:
-    _document(request, services, who, document_id, "page", number)
+    open_document(request, services, who, document_id, "page", number)
     return _page_image(services, document_id, number, thumbnail=False)
 
 
 @router.get("/documents/{document_id}/original", response_class=Response)
 def original(request: Request, services: Services, who: CurrentUser, document_id: int) -> Response:
-    found = _document(request, services, who, document_id, "download", None)
+    found = open_document(request, services, who, document_id, "download", None)
     try:
         data = services.blobs.get(found.original_key)
     except BlobNotFound:

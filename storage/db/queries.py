@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from storage.db.audit import EXPORT_FIELDS
 from storage.db.engine import Database
-from storage.db.models import Document, Extraction, Matter
+from storage.db.models import (
+    ApiToken,
+    AuditEntry,
+    Document,
+    DocumentStatus,
+    EvalRun,
+    Extraction,
+    Matter,
+    Run,
+    RunItem,
+    User,
+    utcnow,
+)
 
 
 def _iso(value: Any) -> str | None:
@@ -83,3 +99,202 @@ def document_detail(db: Database, document_id: int) -> dict[str, Any] | None:
                 "fields": extraction.fields,
             },
         }
+
+
+# --- the web pages' questions (sign-in sessions, search filters, reports, runs, audit) ---
+
+
+def active_token_user(db: Database, token_id: str) -> str | None:
+    """The user name of a token that is neither revoked nor expired (a signed-in session rests on it)."""
+    with db.session() as session:
+        row = session.execute(
+            select(ApiToken.revoked_at, ApiToken.expires_at, User.name)
+            .join(User, User.id == ApiToken.user_id)
+            .where(ApiToken.token_id == token_id)
+        ).first()
+    if row is None or row.revoked_at is not None:
+        return None
+    expires = row.expires_at
+    if expires is not None and (expires if expires.tzinfo else expires.replace(tzinfo=dt.UTC)) < utcnow():
+        return None
+    return row.name
+
+
+def merged_fields(db: Database, document_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """The document-level extracted fields ({field: ExtractedField JSON}) of each document that has them."""
+    ids = set(document_ids)
+    if not ids:
+        return {}
+    with db.session() as session:
+        rows = session.execute(
+            select(Extraction.document_id, Extraction.fields).where(
+                Extraction.document_id.in_(ids), Extraction.page_number.is_(None)
+            )
+        ).all()
+    return {document_id: fields for document_id, fields in rows}
+
+
+def document_names(db: Database, document_ids: Iterable[int]) -> dict[int, str]:
+    ids = set(document_ids)
+    with db.session() as session:
+        rows = session.execute(select(Document.id, Document.filename).where(Document.id.in_(ids))).all()
+    return {document_id: name for document_id, name in rows}
+
+
+def page_extractions(db: Database, document_id: int) -> dict[int, dict[str, Any]]:
+    """Per page: the engine, model and whether the page was escalated to the large model."""
+    with db.session() as session:
+        rows = session.scalars(
+            select(Extraction).where(
+                Extraction.document_id == document_id, Extraction.page_number.is_not(None)
+            )
+        )
+        return {
+            row.page_number: {
+                "engine": row.engine,
+                "model": row.model,
+                "escalated": row.escalated,
+                "escalation_reason": row.escalation_reason,
+            }
+            for row in rows
+            if row.page_number is not None
+        }
+
+
+def filter_values(db: Database, matters: list[str]) -> dict[str, list[str]]:
+    """The parties and governing laws extracted from the matters' documents: the search page's choices."""
+    values: dict[str, set[str]] = {"parties": set(), "governing_law": set()}
+    with db.session() as session:
+        rows = session.scalars(
+            select(Extraction.fields)
+            .join(Document, Document.id == Extraction.document_id)
+            .join(Matter)
+            .where(Extraction.page_number.is_(None), Matter.name.in_(matters))
+        )
+        for fields in rows:
+            for name, found in values.items():
+                for item in (fields.get(name) or {}).get("items", []):
+                    value = item.get("value")
+                    text = value.get("name") if isinstance(value, dict) else value
+                    if isinstance(text, str) and text:
+                        found.add(text)
+    return {name: sorted(found) for name, found in values.items()}
+
+
+def eval_runs(db: Database) -> list[dict[str, Any]]:
+    """Every stored accuracy run, oldest first, without its metrics (read those with `eval_run`)."""
+    with db.session() as session:
+        runs = session.scalars(select(EvalRun).order_by(EvalRun.id))
+        return [
+            {
+                "id": run.id,
+                "created_at": run.created_at,
+                "engine": run.engine,
+                "engine_version": run.engine_version,
+                "split": run.split,
+                "documents": run.documents,
+                "micro_f1": run.micro_f1,
+                "macro_f1": run.macro_f1,
+                "accepted": run.accepted,
+                "regressed_fields": run.regressed_fields,
+                "has_report": run.report_dir is not None,
+            }
+            for run in runs
+        ]
+
+
+def eval_run(db: Database, run_id: int) -> tuple[dict[str, Any], str | None] | None:
+    """One accuracy run's metrics (goldset.metrics.Metrics JSON) and its report folder."""
+    with db.session() as session:
+        run = session.get(EvalRun, run_id)
+        return None if run is None else (run.metrics, run.report_dir)
+
+
+def runs(db: Database, limit: int = 50) -> list[dict[str, Any]]:
+    """The newest runs (ingest, eval, reindex) with their counts and how long they took."""
+    with db.session() as session:
+        rows = session.scalars(select(Run).order_by(Run.id.desc()).limit(limit))
+        return [
+            {
+                "id": run.id,
+                "kind": run.kind,
+                "status": run.status,
+                "started_at": run.started_at,
+                "finished_at": run.finished_at,
+                "duration_s": max(0.0, (run.finished_at - run.started_at).total_seconds())
+                if run.finished_at is not None
+                else None,
+                "host": run.host,
+                "counts": run.counts,
+                "error": run.error,
+            }
+            for run in rows
+        ]
+
+
+def failed_documents(db: Database) -> list[dict[str, Any]]:
+    """Documents that failed, with their reason and the last run that reported them."""
+    with db.session() as session:
+        documents = session.scalars(
+            select(Document)
+            .where(Document.status == DocumentStatus.failed)
+            .options(selectinload(Document.matter))
+            .order_by(Document.id)
+        )
+        found = []
+        for document in documents:
+            last_run = session.scalar(
+                select(func.max(RunItem.run_id)).where(
+                    RunItem.document_id == document.id, RunItem.outcome == "failed"
+                )
+            )
+            found.append(
+                {
+                    **_summary(document),
+                    "retry_requested": document.retry_requested,
+                    "last_failed_run": last_run,
+                }
+            )
+        return found
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    actor: str | None = None
+    action: str | None = None
+    since: dt.date | None = None  # inclusive, UTC days
+    until: dt.date | None = None  # inclusive
+
+
+def audit_entries(
+    db: Database, flt: AuditFilter, *, newest_first: bool = True, batch: int = 500
+) -> Iterator[dict[str, Any]]:
+    """The audit entries matching `flt`, in the export shape of storage.db.audit, read in batches."""
+    clauses = []
+    if flt.actor:
+        clauses.append(AuditEntry.actor == flt.actor)
+    if flt.action:
+        clauses.append(AuditEntry.action == flt.action)
+    if flt.since is not None:
+        clauses.append(AuditEntry.at >= dt.datetime.combine(flt.since, dt.time(), dt.UTC))
+    if flt.until is not None:
+        next_day = flt.until + dt.timedelta(days=1)
+        clauses.append(AuditEntry.at < dt.datetime.combine(next_day, dt.time(), dt.UTC))
+    order = AuditEntry.id.desc() if newest_first else AuditEntry.id
+    last: int | None = None
+    while True:
+        query = select(AuditEntry).where(*clauses).order_by(order).limit(batch)
+        if last is not None:
+            query = query.where(AuditEntry.id < last if newest_first else AuditEntry.id > last)
+        with db.session() as session:
+            found = [{name: getattr(row, name) for name in EXPORT_FIELDS} for row in session.scalars(query)]
+        if not found:
+            return
+        for entry in found:
+            yield {**entry, "at": entry["at"].isoformat()}
+        last = found[-1]["id"]
+
+
+def audit_actions(db: Database) -> list[str]:
+    with db.session() as session:
+        return list(session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)))

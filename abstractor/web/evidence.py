@@ -1,0 +1,83 @@
+"""Extracted fields as the pages show them: one row per value, with its box on its page.
+
+Boxes are pixels on the stored upright page image; the page's width and height travel with them, so a
+template draws them in an SVG whose viewBox is the page, laid over the page image or its thumbnail at
+any size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class FieldRow:
+    field: str
+    value: str
+    confidence: float
+    model: str | None
+    page: int | None
+    box: tuple[int, int, int, int] | None  # x0, y0, x1, y1 on the upright page image
+    page_size: tuple[int, int] | None  # width, height of that image
+    escalated: bool
+    anchor: str  # the id of the box in the page viewer
+
+    @property
+    def rect(self) -> tuple[int, int, int, int] | None:
+        """x, y, width, height: what an SVG <rect> wants."""
+        if self.box is None:
+            return None
+        x0, y0, x1, y1 = self.box
+        return x0, y0, max(1, x1 - x0), max(1, y1 - y0)
+
+
+def format_value(value: Any) -> str:
+    if value is None or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return "; ".join(format_value(v) for v in value)
+    if isinstance(value, dict):
+        if {"amount", "currency"} <= value.keys():
+            return f"{value['amount']:,.2f} {value['currency']}"
+        return ", ".join(str(v) for v in value.values() if v is not None)
+    return str(value)
+
+
+def field_rows(fields: Mapping[str, Any], escalated_pages: frozenset[int] = frozenset()) -> list[FieldRow]:
+    """Every extracted value of a merged extraction ({field: ExtractedField JSON}); empty fields too."""
+    rows = []
+    for name, field in fields.items():
+        items = field.get("items") or []
+        if not items:
+            rows.append(
+                FieldRow(name, "—", field["confidence"], None, None, None, None, False, f"box-{name}")
+            )
+            continue
+        for index, item in enumerate(items):
+            evidence = item.get("evidence") or {}
+            bbox = evidence.get("bbox")
+            page = evidence.get("page")
+            width, height = evidence.get("page_width"), evidence.get("page_height")
+            rows.append(
+                FieldRow(
+                    field=name,
+                    value=format_value(item.get("value")),
+                    confidence=item["confidence"],
+                    model=item.get("model"),
+                    page=page,
+                    box=(bbox["x0"], bbox["y0"], bbox["x1"], bbox["y1"]) if bbox else None,
+                    page_size=(width, height) if width and height else None,
+                    escalated=page in escalated_pages,
+                    anchor=f"box-{name}-{index}",
+                )
+            )
+    return rows
+
+
+def on_page(rows: list[FieldRow], page: int) -> list[FieldRow]:
+    """The rows whose box is on `page` (and can be drawn: the page size is known)."""
+    return [row for row in rows if row.page == page and row.box is not None and row.page_size is not None]

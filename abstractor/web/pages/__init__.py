@@ -1,0 +1,9 @@
+"""The HTML pages, one module per page; `router` gathers them."""
+
+from fastapi import APIRouter
+
+from abstractor.web.pages import audit, document, home, reports, runs, search, signin
+
+router = APIRouter(include_in_schema=False)
+for module in (signin, home, search, document, reports, runs, audit):
+    router.include_router(module.router)

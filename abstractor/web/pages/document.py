@@ -1,0 +1,54 @@
+"""One document: the page viewer, every extracted field with a link to its box, the source and matter.
+
+The document is opened through `open_document` (the caller's matters, audited, 404 otherwise); the page
+images and the original are loaded from the API's checked routes by document id and page number.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request, status
+from fastapi.responses import Response
+
+from abstractor.web.auth import PageUser, Services
+from abstractor.web.evidence import field_rows, on_page
+from abstractor.web.reading import open_document
+from abstractor.web.templating import render
+from storage.db.queries import document_detail, page_extractions
+
+router = APIRouter()
+
+
+@router.get("/documents/{document_id}")
+def document_page(
+    request: Request,
+    services: Services,
+    who: PageUser,
+    document_id: int,
+    page: Annotated[int, Query(ge=1)] = 1,
+) -> Response:
+    open_document(request, services, who, document_id, "view", page)
+    detail = document_detail(services.db, document_id)
+    if detail is None:  # purged between the check and the read
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such document")
+    pages = {p["number"]: p for p in detail["page_list"]}
+    if pages and page not in pages:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such page")
+    per_page = page_extractions(services.db, document_id)
+    escalated = frozenset(number for number, row in per_page.items() if row["escalated"])
+    extraction = detail["extraction"]
+    rows = field_rows(extraction["fields"] if extraction else {}, escalated)
+    current = pages.get(page)
+    return render(
+        request,
+        "document.html",
+        who,
+        doc=detail,
+        page=page,
+        page_count=len(pages),
+        page_size=(current["width"], current["height"]) if current else None,
+        rows=rows,
+        boxes=on_page(rows, page),
+        extraction=extraction,
+    )

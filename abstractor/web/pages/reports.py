@@ -1,0 +1,131 @@
+"""The analysts' reports page: the stored accuracy runs (EvalRun rows), never client documents.
+
+Everything comes from the database rows `abstractor eval` wrote: metrics, trend, calibration, cost, the
+engines compared, the wrong answers. The run's own report.html is served by run id (its folder comes
+from the database, never from the request) under a CSP of its own, and embedded in a sandboxed frame.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi.responses import Response
+
+from abstractor.web import report_figures
+from abstractor.web.auth import Services, area_user
+from abstractor.web.evidence import format_value
+from abstractor.web.security import REPORT_CSP
+from abstractor.web.templating import render
+from extractors.render import RenderConfig, render_pages, thumbnail_jpeg
+from goldset.labels import document_path
+from goldset.metrics import Metrics
+from storage.db.access import Principal
+from storage.db.queries import eval_run, eval_runs
+
+router = APIRouter(prefix="/reports")
+Analyst = Annotated[Principal, Depends(area_user("reports"))]
+TREND_RUNS = 30  # nights shown in the trend
+THUMBNAIL_WIDTH = 200
+_THUMBNAIL_RENDER = RenderConfig(dpi=50)  # the lowest allowed: plenty for a 200-pixel thumbnail
+
+
+def _metrics(services: Services, run_id: int) -> tuple[Metrics, str | None]:
+    found = eval_run(services.db, run_id)
+    if found is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such accuracy run")
+    return Metrics.model_validate(found[0]), found[1]
+
+
+def _comparison(runs: list[dict[str, Any]], split: str) -> list[dict[str, Any]]:
+    """The latest run of each engine label on `split`: the models side by side."""
+    latest: dict[str, dict[str, Any]] = {}
+    for run in runs:
+        if run["split"] == split:
+            latest[run["engine"]] = run
+    return sorted(latest.values(), key=lambda r: -(r["micro_f1"] or 0.0))
+
+
+@router.get("")
+def reports_page(
+    request: Request,
+    services: Services,
+    who: Analyst,
+    run: int | None = None,
+    field: Annotated[str | None, Query(max_length=100)] = None,
+) -> Response:
+    runs = eval_runs(services.db)
+    if not runs:
+        return render(request, "reports.html", who, run=None)
+    chosen = next((r for r in runs if r["id"] == run), None) if run is not None else runs[-1]
+    if chosen is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such accuracy run")
+    metrics, _ = _metrics(services, chosen["id"])
+    same = [r for r in runs if r["engine"] == chosen["engine"] and r["split"] == chosen["split"]]
+    same = [r for r in same if r["id"] <= chosen["id"]][-TREND_RUNS:]
+    history = [metrics if r["id"] == chosen["id"] else _metrics(services, r["id"])[0] for r in same]
+    if field not in metrics.fields:  # by default the weakest field: where the wrong answers are
+        scored = [name for name, m in metrics.fields.items() if m.f1 is not None]
+        field = min(scored, key=lambda name: metrics.fields[name].f1 or 0.0, default=None)
+    wrong = [
+        {
+            "index": index,
+            "document": outcome.document,
+            "truth": format_value(outcome.fields[field].truth),
+            "predicted": format_value(outcome.fields[field].predicted),
+            "confidence": outcome.fields[field].confidence,
+        }
+        for index, outcome in enumerate(metrics.outcomes)
+        if field is not None and field in outcome.fields and not outcome.fields[field].correct
+    ]
+    return render(
+        request,
+        "reports.html",
+        who,
+        run=chosen,
+        runs=runs,
+        metrics=metrics,
+        field_chart=report_figures.field_f1(metrics),
+        trend_chart=report_figures.f1_over_runs([r["created_at"].strftime("%m-%d") for r in same], history),
+        reliability_chart=report_figures.reliability(metrics),
+        threshold_chart=report_figures.thresholds(metrics),
+        comparison=_comparison(runs, chosen["split"]),
+        field=field,
+        wrong=wrong,
+    )
+
+
+@router.get("/{run_id}/report.html")
+def stored_report(services: Services, who: Analyst, run_id: int) -> Response:
+    _, folder = _metrics(services, run_id)
+    path = Path(folder) / "report.html" if folder else None
+    if path is None or not path.is_file():
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "this run's report.html is gone")
+    return Response(
+        path.read_bytes(),
+        media_type="text/html; charset=utf-8",
+        headers={"Content-Security-Policy": REPORT_CSP},
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _golden_thumbnail(path: Path, modified: float) -> bytes:
+    """The golden document's first page (the one report.html shows), small; cached by file and mtime."""
+    del modified  # part of the cache key only: an edited golden file is rendered again
+    _, image = next(iter(render_pages(path, _THUMBNAIL_RENDER, pages=[1])))
+    return thumbnail_jpeg(image, THUMBNAIL_WIDTH, _THUMBNAIL_RENDER.jpeg_quality)
+
+
+@router.get("/{run_id}/outcomes/{index}/page.jpg")
+def wrong_answer_page(services: Services, who: Analyst, run_id: int, index: int) -> Response:
+    """The page of a scored golden document, by run id and outcome number: no name or path from outside."""
+    metrics, _ = _metrics(services, run_id)
+    if not 0 <= index < len(metrics.outcomes):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such document in this run")
+    name = metrics.outcomes[index].document
+    path = document_path(services.settings.goldset.dir, name) if Path(name).name == name else None
+    if path is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "the golden document is not in the golden set here")
+    return Response(_golden_thumbnail(path, path.stat().st_mtime), media_type="image/jpeg")

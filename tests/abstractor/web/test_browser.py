@@ -1,0 +1,223 @@
+"""End to end in Debian's Chromium (Playwright) against a real `abstractor serve` on 127.0.0.1.
+
+Screenshots of every page go to the test's folder; with UPDATE_DOCS_SCREENSHOTS=1 the search and report
+pages are also written to docs/screenshots/ for the README.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[3]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+DOCS_SCREENSHOTS = REPO / "docs" / "screenshots"
+UPDATE_DOCS = os.environ.get("UPDATE_DOCS_SCREENSHOTS") == "1"
+QUERY = "Horizon Biotech Massachusetts"
+
+
+@pytest.fixture
+def server(corpus, free_port: Callable[[], int], tmp_path: Path) -> Iterator[str]:
+    """`abstractor serve` on the corpus's data home (ABSTRACTOR_DATA_HOME is set by search_home)."""
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "abstractor"),
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            cwd=tmp_path,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"abstractor serve exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(f"{url}/healthz", timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"abstractor serve did not start:\n{log.read_text()[-3000:]}")
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def browser() -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (make test installs it)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+class Visitor:
+    """One user's browser context: signs in, remembers console errors (CSP violations show there)."""
+
+    def __init__(self, browser, base: str, shots: Path) -> None:
+        self.context = browser.new_context(viewport={"width": 1360, "height": 900}, base_url=base)
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.shots = shots
+
+    def _console(self, message) -> None:
+        # The 403/404 pages this test asks for on purpose log "Failed to load resource"; anything else
+        # (a CSP violation, a script error) is a fault.
+        if message.type == "error" and "Failed to load resource" not in message.text:
+            self.errors.append(message.text)
+
+    def sign_in(self, token: str, start: str = "/") -> None:
+        self.page.goto(start)
+        assert "/signin" in self.page.url
+        self.page.fill("#token", token)
+        self.page.click("text=Sign in >> nth=-1")
+        self.page.wait_for_load_state()
+        assert "/signin" not in self.page.url
+
+    def shot(self, name: str, *, full_page: bool = True) -> Path:
+        path = self.shots / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+    def images_loaded(self, timeout_s: float = 10.0) -> bool:
+        """Every image on the page decoded. Polled with evaluate: wait_for_function would need the
+        'unsafe-eval' our CSP (rightly) refuses."""
+        deadline = time.monotonic() + timeout_s
+        script = "[...document.images].every(i => i.complete && i.naturalWidth > 0)"
+        while not self.page.evaluate(script):
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.1)
+        return True
+
+
+def _publish(shot: Path, name: str) -> None:
+    if UPDATE_DOCS:
+        DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(shot, DOCS_SCREENSHOTS / name)
+
+
+def test_a_lawyer_signs_in_searches_opens_a_hit_sees_its_evidence_and_signs_out(
+    server, browser, corpus, tmp_path
+):
+    alice = Visitor(browser, server, tmp_path)
+    page = alice.page
+    alice.sign_in(corpus.tokens["alice"], "/search")
+    assert page.url.endswith("/search")
+    assert page.locator("nav[aria-label=main] a").all_inner_texts() == ["Search"]
+    alice.shot("1-search-empty")
+
+    page.fill("#q", QUERY)
+    page.click("form.filters button[type=submit]")
+    page.wait_for_selector("li.hit")
+    assert alice.images_loaded()
+    matters = page.locator("li.hit .about .muted").all_inner_texts()
+    assert matters and all("· alpha ·" in text for text in matters)
+    box = page.locator("li.hit >> nth=0").locator("svg.boxes rect.match >> nth=0").bounding_box()
+    thumb = page.locator("li.hit >> nth=0").locator("a.thumb img").bounding_box()
+    assert box is not None and thumb is not None and box["width"] > 0
+    assert thumb["x"] <= box["x"] and box["x"] + box["width"] <= thumb["x"] + thumb["width"] + 1
+    _publish(alice.shot("2-search-results"), "search.png")
+
+    page.click("li.hit >> nth=0 >> a.docname")
+    page.wait_for_selector(".page img")
+    assert "/documents/" in page.url and "page=1" in page.url
+    page.click("tr:has(td:text-is('governing law')) a[data-box]")
+    page.wait_for_load_state()
+    assert page.url.endswith("#box-governing_law-0")
+    assert page.evaluate("document.querySelector(':target').id") == "box-governing_law-0"
+    target = page.locator("#box-governing_law-0").bounding_box()
+    image = page.locator(".page img").bounding_box()
+    assert target is not None and image is not None and target["width"] > 0
+    assert image["y"] <= target["y"] <= image["y"] + image["height"]
+    width = image["width"]
+    page.click("button[data-zoom=in]")
+    assert page.inner_text(".zoom-level") == "150%"
+    zoomed = page.locator(".page img").bounding_box()
+    assert zoomed is not None and zoomed["width"] > width * 1.3
+    page.click("button[data-zoom=fit]")
+    alice.shot("3-document")
+
+    page.click("text=Sign out")
+    page.wait_for_url("**/signin")
+    page.goto("/search")
+    assert "/signin" in page.url
+    assert alice.errors == []
+
+
+def test_other_roles_and_matters_see_only_what_is_theirs(server, browser, corpus, tmp_path):
+    alpha_document = corpus.ids[("alpha", "sow-0023.pdf")]
+
+    bob = Visitor(browser, server, tmp_path)
+    bob.sign_in(corpus.tokens["bob"], "/search")
+    bob.page.goto(f"/search?q={QUERY.replace(' ', '+')}")
+    matters = bob.page.locator("li.hit .about .muted").all_inner_texts()
+    assert matters and all("· beta ·" in text for text in matters)
+    assert "sow-0023.pdf" not in bob.page.content()
+    response = bob.page.goto(f"/documents/{alpha_document}")
+    assert response is not None and response.status == 404
+    bob.shot("4-other-matter-404")
+
+    ann = Visitor(browser, server, tmp_path)
+    ann.sign_in(corpus.tokens["ann"])
+    assert ann.page.url.endswith("/reports")
+    assert ann.page.locator("nav[aria-label=main] a").all_inner_texts() == ["Reports"]
+    assert ann.page.locator(".chart svg").count() >= 4
+    ann.page.goto("/reports?field=governing_law#wrong")
+    assert ann.images_loaded() and "Atlantis" in ann.page.inner_text("table.wrong")
+    ann.page.goto("/reports")
+    _publish(ann.shot("5-report", full_page=False), "report.png")
+    ann.shot("5-report-full")
+    ann.page.click("details.embedded summary")
+    frame = ann.page.frame_locator("details.embedded iframe")
+    assert "Extraction accuracy" in frame.locator("h1").inner_text()
+    for path, status in ((f"/documents/{alpha_document}", 404), ("/search", 403), ("/runs", 403)):
+        response = ann.page.goto(path)
+        assert response is not None and response.status == status, path
+        assert "sow-0023" not in ann.page.content()
+
+    root = Visitor(browser, server, tmp_path)
+    root.sign_in(corpus.tokens["root"], "/runs")
+    assert "the PDF is password-protected" in root.page.inner_text("main")
+    root.page.click("text=Retry in the next run")
+    root.page.wait_for_selector("text=marked for the next run")
+    root.shot("6-runs")
+    root.page.goto("/audit?actor=bob")
+    assert "denied" in root.page.inner_text("table.audit")  # bob's try at alpha's document
+    root.shot("7-audit")
+    assert bob.errors == [] and ann.errors == [] and root.errors == []

@@ -1,0 +1,207 @@
+"""The web pages through TestClient: what each role sees, and that the pages use the same data as the API."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from sqlalchemy import select
+
+from abstractor.settings import Settings
+from storage.db import AuditEntry, Document, open_database
+
+
+def _audit(actor: str | None = None) -> list[AuditEntry]:
+    db = open_database(Settings().resolved_database_url)
+    try:
+        with db.session() as session:
+            query = select(AuditEntry).order_by(AuditEntry.id)
+            if actor is not None:
+                query = query.where(AuditEntry.actor == actor)
+            rows = list(session.scalars(query))
+            session.expunge_all()
+            return rows
+    finally:
+        db.dispose()
+
+
+def test_sign_in_sets_a_hardened_session_cookie_and_lands_on_the_roles_first_page(client, corpus, csrf_of):
+    form = client.get("/signin")
+    assert form.status_code == 200 and 'type="password"' in form.text
+    response = client.post(
+        "/signin", data={"token": corpus.tokens["alice"], "csrf": csrf_of(form.text), "next": "/"}
+    )
+    assert response.status_code == 303 and response.headers["location"] == "/"
+    cookie = next(c for c in response.headers.get_list("set-cookie") if c.startswith("abstractor_session="))
+    flags = {part.strip().lower() for part in cookie.split(";")[1:]}
+    assert {"httponly", "samesite=lax", "path=/"} <= flags
+    assert "secure" not in flags  # plain http here; see the https test in test_security.py
+    assert client.get("/").headers["location"] == "/search"
+    assert [e.action for e in _audit("alice")] == ["sign_in"]
+
+
+def test_the_navigation_shows_each_role_only_its_pages(client, sign_in):
+    expected = {
+        "alice": ["Search"],
+        "ann": ["Reports"],
+        "root": ["Search", "Reports", "Runs", "Audit log"],
+    }
+    for user, links in expected.items():
+        sign_in(client, user)
+        page = client.get(client.get("/").headers["location"]).text
+        nav = page.split('<nav aria-label="main">')[1].split("</nav>")[0]
+        shown = [label for label in ("Search", "Reports", "Runs", "Audit log") if f">{label}</a>" in nav]
+        assert shown == links, user
+
+
+def test_search_shows_thumbnails_with_evidence_boxes_from_the_callers_matters_only(client, corpus, sign_in):
+    sign_in(client, "alice")
+    empty = client.get("/search")
+    assert empty.status_code == 200 and "Massachusetts" in empty.text  # a filter choice from the fields
+    page = client.get("/search", params={"q": "Horizon Biotech Massachusetts"})
+    assert page.status_code == 200
+    mine = corpus.ids[("alpha", "nda-0021.pdf")]
+    assert f'href="/documents/{mine}?page=1"' in page.text
+    assert f'src="/api/documents/{mine}/pages/1/thumbnail"' in page.text
+    assert 'viewBox="0 0 1700 2200"' in page.text and '<rect class="box' in page.text
+    assert "governing law: Massachusetts" in page.text and 'class="chip match"' in page.text
+    assert "nda-0077.pdf" not in page.text and "employment-0025.pdf" not in page.text  # beta's
+    assert "found by text (no ColPali model loaded)" in page.text
+    # The thumbnails load through the API's checked route, with the session cookie.
+    thumbnail = client.get(f"/api/documents/{mine}/pages/1/thumbnail")
+    assert thumbnail.status_code == 200 and thumbnail.content[:2] == b"\xff\xd8"
+
+
+def test_search_filters_are_the_where_clauses_of_the_cli(client, corpus, sign_in):
+    sign_in(client, "root")
+    colorado = client.get("/search", params={"q": "agreement", "governing_law": "Colorado"})
+    assert "sow-0023.pdf" in colorado.text and "nda-0021.pdf" not in colorado.text
+    typed = client.get("/search", params={"q": "agreement", "contract_type": "employment"})
+    assert "employment-0025.pdf" in typed.text and "sow-0023.pdf" not in typed.text
+    valued = client.get("/search", params={"q": "agreement", "value_min": "100000", "value_max": "200000"})
+    assert "sow-0023.pdf" in valued.text and "nda-0077.pdf" not in valued.text
+    bad = client.get("/search", params={"q": "agreement", "effective_from": "yesterday"})
+    assert bad.status_code == 400 and "is not a date" in bad.text
+
+
+def test_search_pages_through_results_keeping_the_filters(client, sign_in):
+    sign_in(client, "root")
+    first = client.get("/search", params={"q": "agreement party term", "matter": "ignored"})
+    assert first.status_code == 200
+    # Seven pages in the corpus: everything fits on the first page, so there is no next page.
+    assert 'rel="next"' not in first.text
+    second = client.get(
+        "/search", params={"q": "agreement party term", "governing_law": "Colorado", "page": 2}
+    )
+    assert second.status_code == 200 and 'rel="prev"' in second.text
+    assert "governing_law=Colorado" in second.text.split('rel="prev"')[0].rsplit("href=", 1)[1]
+    assert client.get("/search", params={"q": "x", "page": 11}).status_code == 422  # beyond MAX_LIMIT
+
+
+def test_document_page_shows_the_viewer_the_fields_and_their_evidence_links(client, corpus, sign_in):
+    sign_in(client, "alice")
+    sow = corpus.ids[("alpha", "sow-0023.pdf")]
+    page = client.get(f"/documents/{sow}", params={"page": 1})
+    assert page.status_code == 200
+    text = page.text
+    assert f'src="/api/documents/{sow}/pages/1/image"' in text
+    assert f'href="/documents/{sow}?page=2" rel="next"' in text
+    assert f'href="/api/documents/{sow}/original" download' in text
+    assert "alpha" in text and "/sow-0023.pdf" in text  # the matter and the source
+    # Every field: value, confidence, model, and a link to its box on its page.
+    assert "170,000.00 USD" in text and "<code>rules-" in text
+    assert f'href="/documents/{sow}?page=1#box-contract_value-0"' in text
+    assert 'id="box-contract_value-0"' in text
+    assert client.get(f"/documents/{sow}", params={"page": 3}).status_code == 404
+    original = client.get(f"/api/documents/{sow}/original")
+    assert original.status_code == 200 and original.content[:4] == b"%PDF"
+    views = [(e.action, e.document_id, e.outcome) for e in _audit("alice") if e.document_id == sow]
+    assert ("view", sow, "ok") in views and ("download", sow, "ok") in views
+
+
+def test_reports_show_the_latest_run_trend_calibration_cost_comparison_and_wrong_answers(
+    client, corpus, sign_in
+):
+    sign_in(client, "ann")
+    page = client.get("/reports")
+    assert page.status_code == 200
+    latest = corpus.eval_runs["rules"][-1]
+    text = page.text
+    assert f'<option value="{latest}" selected>' in text
+    assert "F1 per field" in text and "F1 over nights" in text  # server-rendered SVG charts
+    assert text.count("<svg") >= 4 and "Reliability" in text and "escalation threshold" in text
+    assert "per 1,000 pages" in text and "$1.00" in text  # 2 pages a document at $0.002
+    comparison = text.split("Models compared")[1].split("</table>")[0]
+    assert "vlm-small" in comparison and "rules" in comparison
+    assert f'src="/reports/{latest}/report.html"' in text
+    wrong = client.get("/reports", params={"run": corpus.eval_runs["rules"][0], "field": "governing_law"})
+    assert wrong.status_code == 200 and "Atlantis" in wrong.text
+    image = wrong.text.split('class="golden" src="')[1].split('"')[0]
+    thumbnail = client.get(image)
+    assert thumbnail.status_code == 200 and thumbnail.content[:2] == b"\xff\xd8"
+    report = client.get(f"/reports/{latest}/report.html")
+    assert report.status_code == 200 and "Extraction accuracy" in report.text
+    assert client.get("/reports", params={"run": 9999}).status_code == 404
+    assert client.get(f"/reports/{latest}/outcomes/9999/page.jpg").status_code == 404
+
+
+def test_runs_page_lists_runs_and_failed_documents_and_marks_one_for_retry(client, corpus, sign_in, csrf_of):
+    sign_in(client, "root")
+    page = client.get("/runs")
+    assert page.status_code == 200
+    assert "locked.pdf" in page.text and "the PDF is password-protected" in page.text
+    assert "partial" in page.text and "succeeded" in page.text
+    response = client.post(
+        f"/runs/documents/{corpus.failed_document}/retry", data={"csrf": csrf_of(page.text)}
+    )
+    assert response.status_code == 303
+    db = open_database(Settings().resolved_database_url)
+    with db.session() as session:
+        assert session.get_one(Document, corpus.failed_document).retry_requested is True
+    db.dispose()
+    assert "marked for the next run" in client.get("/runs").text
+    assert ("retry_request", corpus.failed_document) in [(e.action, e.document_id) for e in _audit("root")]
+    done = corpus.ids[("alpha", "sow-0023.pdf")]  # not failed: nothing to retry
+    again = client.post(f"/runs/documents/{done}/retry", data={"csrf": csrf_of(page.text)})
+    assert again.status_code == 404
+
+
+def test_audit_page_filters_and_exports(client, corpus, sign_in):
+    sign_in(client, "alice")
+    client.get(f"/documents/{corpus.ids[('alpha', 'sow-0023.pdf')]}")
+    client.get("/search", params={"q": "term"})
+    sign_in(client, "root")
+    page = client.get("/audit", params={"actor": "alice", "action": "view"})
+    assert page.status_code == 200
+    rows = page.text.split("<tbody>")[1].split("</tbody>")[0]
+    assert rows.count("<tr>") == 1 and ">view<" in rows and ">search<" not in rows
+    assert client.get("/audit", params={"since": "2999-01-01"}).text.count("Nothing matches") == 1
+    assert client.get("/audit", params={"since": "soon"}).status_code == 400
+    exported = client.get("/audit/export", params={"format": "csv", "actor": "alice"})
+    assert exported.status_code == 200 and "attachment" in exported.headers["content-disposition"]
+    table = list(csv.DictReader(io.StringIO(exported.text)))
+    assert {row["actor"] for row in table} == {"alice"}
+    assert [row["action"] for row in table] == ["sign_in", "view", "search"]  # oldest first, like the CLI
+    lines = client.get("/audit/export", params={"format": "jsonl"}).text.splitlines()
+    assert {"actor", "action", "detail", "at"} <= set(json.loads(lines[0]))
+    assert _audit("root")[-1].action == "audit_export"
+
+
+def test_sign_out_ends_the_session_even_for_a_kept_cookie(client, sign_in, csrf_of):
+    sign_in(client, "alice")
+    kept = client.cookies.get("abstractor_session")
+    page = client.get("/search")
+    response = client.post("/signout", data={"csrf": csrf_of(page.text)})
+    assert response.status_code == 303 and response.headers["location"] == "/signin"
+    assert client.get("/search").headers["location"].startswith("/signin")
+    client.cookies.clear()
+    client.cookies.set("abstractor_session", kept)  # a copy of the cookie taken before signing out
+    assert client.get("/search").status_code == 303
+    assert client.get("/api/documents/1").status_code == 401
+
+
+def test_pages_accept_a_bearer_token_too(client, corpus):
+    headers = {"Authorization": f"Bearer {corpus.tokens['root']}"}
+    assert client.get("/runs", headers=headers).status_code == 200
+    assert client.get("/search", params={"q": "term"}, headers=headers).status_code == 200
