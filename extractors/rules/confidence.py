@@ -37,6 +37,22 @@ RULE_PRECISION: dict[str, float] = {
     "title.preamble": 0.9,
     "type.keyword": 0.99,
     "value.total": 0.985,
+    # Rules added in version 3 for wordings and layouts the dev split does not use: not measured there, so
+    # priors below the measured rules (a measured strong cue must win over them).
+    "type.preamble": 0.75,
+    "type.roles": 0.7,
+    "type.other": 0.55,
+    "signatory.unlabelled": 0.7,
+    "signatory.table": 0.75,
+    "party.listed": 0.75,
+    "effective.header": 0.65,
+    "execution.witness": 0.7,
+    "renews.mutual": 0.75,
+    "renews.label": 0.8,
+    "renews.successive": 0.8,
+    "renews.rolling": 0.7,
+    "renewal.loose": 0.7,
+    "renewal.annual": 0.65,
 }
 # A rule not in the table: a modest prior, so an unmeasured cue never outranks a measured strong one.
 DEFAULT_PRECISION = 0.6
@@ -61,6 +77,12 @@ LIST_COMPLETENESS: dict[str, float] = {
     "signatories": 0.845,
 }
 DEFAULT_ABSENT = 0.6
+# The dev split's layouts and wordings are fewer than real contracts use: a rule measured at 99% there is
+# right less often elsewhere (version 2 answered 0.96 and was right 77% of the time on unseen layouts).
+# Measured precisions are shrunk by this factor; the unmeasured priors above are already modest.
+GENERALIZATION = 0.92
+# A field found nowhere may still be there in a layout the rules do not read: never claim more than this.
+MAX_ABSENT = 0.9
 # A page that mentions a field's subject ("governing law", "renew") but yielded no value is less sure:
 # the ratio of "really absent" rates with and without such a mention, pooled over fields (too few
 # documents per field to measure it field by field).
@@ -78,10 +100,12 @@ def value_confidence(rule: str, ocr_confidence: float, field: str | None = None)
     share of documents whose list the rules found complete."""
     completeness = LIST_COMPLETENESS.get(field, 1.0) if field else 1.0
     precision = RULE_PRECISION.get(rule, DEFAULT_PRECISION)
+    if precision > 0.9:
+        precision *= GENERALIZATION
     return round(precision * completeness * ocr_factor(ocr_confidence), 4)
 
 
 def absent_confidence(field: str, cued: bool) -> float:
     """How likely a field the rules did not find is really absent; lower on a page that talks about it."""
-    base = ABSENT_PRECISION.get(field, DEFAULT_ABSENT)
+    base = min(MAX_ABSENT, ABSENT_PRECISION.get(field, DEFAULT_ABSENT))
     return round(base * (CUED_ABSENT_FACTOR if cued else 1.0), 4)

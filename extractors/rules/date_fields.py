@@ -23,8 +23,8 @@ _THIS_AGREEMENT = (
 _EFFECTIVE_BEFORE = cues(
     (
         "effective.label",
-        r"\b(?:effective|commencement|start|agreement)\s+date[\"']?\s*(?:of\s+this\s+\w+\s*)?(?:[:\-]|is|"
-        r"shall\s+be|means|will\s+be)?\s*(?:the\s+)?$",
+        r"\b(?:effective|commencement|start|agreement|lease\s+commencement|service\s+start|order\s+start)\s+date"
+        r"[\"']?\s*(?:of\s+this\s+\w+\s*)?(?:[:|\-]|is|shall\s+be|means|will\s+be)?\s*(?:the\s+)?$",
     ),
     (
         "effective.become",
@@ -35,7 +35,7 @@ _EFFECTIVE_BEFORE = cues(
     (
         "effective.made",
         r"\b(?:made|entered\s+into|executed|dated|signed)(?:\s+and\s+(?:entered\s+into|effective|made))?\s*"
-        r"(?:,\s*)?(?:as\s+of|on|effective|this|dated)?\s*(?:the\s+)?$",
+        r"(?:,\s*)?(?:(?:as\s+of|on|effective|this|dated|at\s+[A-Z][a-z]+)\s*){0,3}(?:the\s+)?$",
     ),
     (
         "effective.commence",
@@ -43,6 +43,8 @@ _EFFECTIVE_BEFORE = cues(
     ),
     ("effective.dated", r"^\s*dated\s*(?:as\s+of\s*)?[:\-]?\s*(?:the\s+)?$"),
 )
+# "Date: 3 March 2024" at the head of page 1 (English deeds, order forms): the agreement's date.
+_HEADER_DATE = re.compile(r"(?:^|\n)\s*(?:date[d]?|agreement\s+date)\s*[:|]\s*$", re.I)
 _EFFECTIVE_AFTER = cues(
     (
         "effective.defined",
@@ -52,18 +54,20 @@ _EFFECTIVE_AFTER = cues(
 _EXECUTION_BEFORE = cues(
     (
         "execution.label",
-        r"\b(?:execution\s+date|date\s+of\s+execution|signing\s+date|date\s+of\s+signing)\s*(?:[:\-]|is)"
-        r"?\s*$",
+        r"\b(?:execution\s+date|date\s+of\s+execution|signing\s+date|date\s+of\s+(?:signing|signature)|"
+        r"date\s+signed)\s*(?:[:|\-]|is)?\s*$",
     ),
     (
         "execution.signed",
-        r"\b(?:executed|signed)\s+(?:by\s+(?:the|both)\s+parties\s+)?(?:on|this)\s*(?:the\s+)?$",
+        r"\b(?:executed|signed)\s+(?:by\s+(?:the|both|all)\s+parties\s+)?(?:at\s+[A-Z][a-z]+\s+)?(?:on|this)\s*"
+        r"(?:the\s+)?$",
     ),
     (
         "execution.witness",
         r"\b(?:executed|signed)\s+this\s+\w+(?:\s+\w+)?\s+(?:as\s+of|on)\s*(?:the\s+)?$",
     ),
 )
+_IN_WITNESS = re.compile(r"\bin\s+witness\s+where\w*", re.I)
 _EXPIRATION_BEFORE = cues(
     (
         "expiration.label",
@@ -111,7 +115,15 @@ def _date_rule(page: PageText, found: DateMatch) -> list[tuple[str, str]]:
         elif not other:
             out.append(("effective_date", rule))
     if rule := first_cue(_EXECUTION_BEFORE, left):
-        out.append(("execution_date", rule))
+        witness = _IN_WITNESS.search(left) is not None
+        out.append(("execution_date", "execution.witness" if witness else rule))
+    if (
+        not out
+        and page.number == 1
+        and found.start < 600
+        and _HEADER_DATE.search(page.text[max(0, found.start - 40) : found.start])
+    ):
+        out.append(("effective_date", "effective.header"))
     if rule := first_cue(_EXPIRATION_AFTER, right):
         out.append(("expiration_date", rule))
     elif (rule := first_cue(_EXPIRATION_BEFORE, left)) is not None:

@@ -6,19 +6,35 @@ A party is defined on page 1 and signs on page 7; a signature block may name its
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from extractors.rules.candidates import Candidate
 from extractors.rules.dates import find_dates
-from extractors.rules.names import join_split_capitals, looks_like_person, same_name
-from extractors.rules.parties import PARTY_ROLES, find_between_parties, find_defined_parties, find_role_lines
+from extractors.rules.names import (
+    has_legal_suffix,
+    join_split_capitals,
+    looks_like_person,
+    name_key,
+    same_name,
+)
+from extractors.rules.parties import (
+    PARTY_ROLES,
+    find_between_parties,
+    find_defined_parties,
+    find_listed_parties,
+    find_role_lines,
+)
 from extractors.rules.signatures import (
     find_blocks,
     find_labelled_below,
+    find_pipe_table,
+    find_rule_blocks,
     find_signature_table,
     find_signed_by,
 )
 from extractors.rules.text import PageText
+from extractors.rules.titles import ROLE_TYPES, contract_type_of
 
 
 @dataclass(frozen=True)
@@ -53,6 +69,9 @@ def _parties(pages: list[PageText]) -> list[_Party]:
     for page in pages:
         for listed in find_role_lines(page.text):
             add(_party(listed.name, listed.role, page.number, listed.start, listed.end, "party.role_line"))
+    for page in pages[:2]:
+        for listed in find_listed_parties(page.text):
+            add(_party(listed.name, None, page.number, listed.start, listed.end, "party.listed"))
     for page in pages:
         for named in find_between_parties(page.text):
             add(_party(named.name, None, page.number, named.start, named.end, "party.between"))
@@ -71,7 +90,50 @@ def _resolve_party(header: str | None, parties: list[_Party]) -> str | None:
             return party.name
     if header.strip(" :").lower() in PARTY_ROLES:
         return None  # a role we cannot tie to a name
-    return header
+    for party in parties:
+        # "ACME WIDGETS" over a block for "Acme Widgets, Inc.": the header is the name without its suffix.
+        if name_key(header) and (name_key(header) == name_key(party.name)):
+            return party.name
+    # A header that is no known party is trusted only when it reads as a company or a person.
+    if has_legal_suffix(header) or looks_like_person(header):
+        return header
+    return None
+
+
+_PREAMBLE_NAME = re.compile(
+    r"\b(?i:this|the)\s+(?P<name>(?:[A-Z][\w&-]*\s+){0,5}(?i:agreement|contract|lease|letter|order|deed))\b"
+)
+
+
+def _type_hints(pages: list[PageText], parties: list[_Party]) -> list[Candidate]:
+    """The contract's type when its title does not say: the name its preamble gives it ("This Software
+    License Agreement"), else the roles its parties play (Landlord and Tenant make a lease)."""
+    out: list[Candidate] = []
+    if not pages:
+        return out
+    first = pages[0]
+    for match in _PREAMBLE_NAME.finditer(first.text[:3000]):
+        kind = contract_type_of(match.group("name"))
+        if kind != "other":
+            out.append(
+                Candidate(
+                    "contract_type",
+                    kind,
+                    first.number,
+                    match.start("name"),
+                    match.end("name"),
+                    "type.preamble",
+                )
+            )
+            break
+    roles = {p.role.lower() for p in parties if p.role}
+    for kind, known in ROLE_TYPES:
+        if roles & known:
+            party = next(p for p in parties if p.role and p.role.lower() in known)
+            c = party.candidate
+            out.append(Candidate("contract_type", kind, c.page, c.start, c.end, "type.roles"))
+            break
+    return out
 
 
 def document_candidates(pages: list[PageText], *, day_first: bool) -> list[Candidate]:
@@ -84,6 +146,8 @@ def document_candidates(pages: list[PageText], *, day_first: bool) -> list[Candi
             *find_signed_by(page.text),
             *find_labelled_below(page.text),
             *find_signature_table(page),
+            *find_pipe_table(page.text),
+            *find_rule_blocks(page.text),
         ]
         for block in blocks:
             if any(same_name(block.name.value, c.value["name"]) for c in out if c.page == page.number):
@@ -104,7 +168,12 @@ def document_candidates(pages: list[PageText], *, day_first: bool) -> list[Candi
                     )
                 )
             title = block.title.value[:60].strip(" ,") if block.title else None
-            rule = "signatory.full" if block.title and "by" in block.labels else "signatory.partial"
+            if "rule" in block.labels:
+                rule = "signatory.unlabelled"  # a name under a signature rule, no labels
+            elif "table" in block.labels and "|" in page.text[block.name.start - 3 : block.name.end + 3]:
+                rule = "signatory.table"
+            else:
+                rule = "signatory.full" if block.title and "by" in block.labels else "signatory.partial"
             name = join_split_capitals(block.name.value)
             value = {"name": name, "title": title or None, "party": party, "date": date}
             out.append(Candidate("signatories", value, page.number, block.name.start, block.name.end, rule))
@@ -115,6 +184,7 @@ def document_candidates(pages: list[PageText], *, day_first: bool) -> list[Candi
                 start, end = block.party.start, block.party.end  # type: ignore[union-attr]
                 parties.append(_party(party, block.role, page.number, start, end, "party.signature"))
     out.extend(p.candidate for p in parties)
+    out += _type_hints(pages, parties)
     if signature_dates:
         # Executed when the last party signed.
         out.append(max(signature_dates, key=lambda c: c.value))

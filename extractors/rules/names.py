@@ -25,7 +25,7 @@ _CONNECTORS = {"&", "and", "of", "de", "du", "der", "van", "von", "la", "le", "t
 def clean_name(text: str) -> str:
     """Trim a captured name: spacing, stray quotes and trailing punctuation (but not a suffix's dot)."""
     text = " ".join(text.replace("\n", " ").split())
-    text = re.sub(r"\.{2,}$", ".", text.strip(" ,;:\"'()[]_-"))
+    text = re.sub(r"\.{2,}$", ".", text.strip(" ,;:\"'()[]_|-"))
     while text.endswith("."):
         last = text.split()[-1][:-1]
         # "Inc." and "L.L.C." keep their dot; a full stop after "AG" or a person's name does not.

@@ -23,10 +23,11 @@ from extractors.rules.names import (
 
 # A defined term in parentheses: (the "Company"), ("Tenant"), (hereinafter referred to as "Buyer").
 _DEFINED = re.compile(
-    r"\(\s*(?:(?:each|both)[^()\"]{0,12})?(?:hereinafter\s+(?:referred\s+to\s+as\s+|called\s+)?)?"
-    r"(?:the\s+|this\s+|a\s+)?[\"']{1,2}(?P<role>[A-Z][A-Za-z ]{1,38}?)[\"']{1,2}\s*\)"
-    r"|,?\s*(?:hereinafter|herein)\s+(?:referred\s+to\s+as|called)\s+(?:the\s+)?[\"']{1,2}"
-    r"(?P<role2>[A-Z][A-Za-z ]{1,38}?)[\"']{1,2}"
+    r"\(\s*(?:(?:each|both)[^()\"]{0,12})?(?:hereinafter\s*,?\s*(?:(?:referred\s+to|called|designated|known)\s+"
+    r"(?:as\s+)?|called\s+)?)?(?:(?:referred\s+to|known)\s+(?:herein\s+|hereafter\s+)?as\s+)?"
+    r"(?:the\s+|this\s+|a\s+)?[\"']{1,2}(?P<role>[A-Z][A-Za-z ]{1,38}?)[\"']{1,2}\s*(?:\)|,|;|or\b|which\b)"
+    r"|,?\s*(?:hereinafter|herein|hereafter)\s*,?\s*(?:(?:referred\s+to|called|designated|known)\s+(?:as\s+)?|called\s+)?"
+    r"(?:the\s+)?[\"']{1,2}(?P<role2>[A-Z][A-Za-z ]{1,38}?)[\"']{1,2}"
     # English drafting often leaves the quotes out: "ACME LIMITED ... (Supplier)". Known roles only.
     r"|\(\s*(?:the\s+)?(?P<role3>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\s*\)",
 )
@@ -39,7 +40,9 @@ _CLAUSE_START = re.compile(
 # Where the name ends inside that clause: ", a Delaware corporation", ", an individual", ", with offices".
 _NAME_END = re.compile(
     r",?\s+(?:a|an)\s+(?!\w+\s*\.)|,\s*(?:with|having|whose|located|residing|of|incorporated\s+(?:in|under)|organi[sz]ed|"
-    r"being|acting|registered|doing|d/b/a|formerly)\b|\s+(?:with|having)\s+(?:its|a)\s+|\s*\("
+    r"being|acting|registered|doing|d/b/a|formerly|company\s+(?:number|no|registration)|registration|"
+    r"CIN|ABN|ACN|EIN|TIN|VAT|address|principal|resident|domiciled|residing)\b|\s+(?:with|having)\s+(?:its|a)\s+|\s*\("
+    r"|\s+(?:residing|resident|domiciled|located|situated)\s+(?:at|in)\b|\s+of\s+\d"
     r"|\s+(?:incorporated|registered|organi[sz]ed|established)\s+(?:and|in|under|with)\b|\s+whose\s+",
     re.I,
 )
@@ -59,6 +62,11 @@ PARTY_ROLES = {
     "provider", "distributor", "manufacturer", "agent", "principal", "borrower", "lender", "investor",
     "owner", "developer", "partner", "reseller", "subcontractor", "member", "guarantor", "sublessor",
     "sublessee", "franchisor", "franchisee", "sponsor", "publisher", "author", "contractee",
+    "party a", "party b", "first party", "second party", "sublandlord", "subtenant", "worker", "candidate",
+    "freelancer", "agency", "firm", "institution", "university", "grantor", "grantee", "assignor", "assignee",
+    "carrier", "shipper", "host", "subscriber", "user", "bank", "landowner", "producer", "artist", "talent",
+    "promoter", "school", "hospital", "physician", "advisor", "adviser", "broker", "client company",
+    "service recipient", "manager", "operator", "dealer",
 }  # fmt: skip
 
 
@@ -72,7 +80,7 @@ class DefinedParty:
 
 
 def _name_before(text: str, term_start: int) -> tuple[str, int, int] | None:
-    window_start = max(0, term_start - 260)
+    window_start = max(0, term_start - 420)
     window = text[window_start:term_start]
     starts = list(_CLAUSE_START.finditer(window))
     begin = starts[-1].end() if starts else 0
@@ -83,6 +91,13 @@ def _name_before(text: str, term_start: int) -> tuple[str, int, int] | None:
     segment = segment[lead:]
     end_match = _NAME_END.search(segment)
     raw = segment[: end_match.start()] if end_match else segment
+    # "Acme GmbH, Musterstrasse 1, Berlin": a company's name ends with its legal form.
+    if (
+        (suffix := LEGAL_SUFFIX_RE.search(raw))
+        and raw[suffix.end() :].strip(" ,.")
+        and "," in raw[suffix.end() :][:3]
+    ):
+        raw = raw[: suffix.end()]
     name = clean_name(raw)
     if not name:
         return None
@@ -107,17 +122,24 @@ def find_defined_parties(text: str) -> list[DefinedParty]:
         if located is None:
             continue
         name, start, end = located
-        if not looks_like_name(name, max_tokens=12) or re.search(r"\bagreement\b", name, re.I):
+        bare = name[4:] if name.lower().startswith("the ") else name  # "The Regents of ..."
+        if not looks_like_name(bare, max_tokens=12) or re.search(r"\bagreement\b", name, re.I):
             continue
         known_role = role.lower() in PARTY_ROLES
-        entity = has_legal_suffix(name) or looks_like_person(name)
+        # ("Acme") after "Acme Widgets": a short name taken from the party's own name.
+        nickname = role.lower() in name.lower().split() or role.lower() in name.lower()[: len(role) + 1]
+        entity = has_legal_suffix(name) or looks_like_person(name) or (nickname and bare[:1].isupper())
         if not (known_role or entity):
             continue
         found.append(DefinedParty(name, role, start, end, strong=known_role and entity))
     return found
 
 
-_ROLE_LINE = re.compile(r"^\s*(?P<role>[A-Z][A-Za-z ]{2,30}?)\s*[:\-]\s*(?P<name>[A-Z].*?)\s*$", re.M)
+_ROLE_LINE = re.compile(
+    r"^\s*(?:\d{1,2}[.)]\s*)?(?P<role>[A-Z][A-Za-z ]{2,30}?)\s*(?:\([^)]{0,20}\))?\s*[:|\-]\s*(?:\n\s*)?"
+    r"(?P<name>[A-Z0-9].*?)\s*$",
+    re.M,
+)
 
 
 def find_role_lines(text: str) -> list[DefinedParty]:
@@ -127,7 +149,7 @@ def find_role_lines(text: str) -> list[DefinedParty]:
         role = " ".join(match.group("role").split())
         if role.lower() not in PARTY_ROLES:
             continue
-        raw = match.group("name")
+        raw = match.group("name").strip(" |")
         end = _NAME_END.search(raw)
         name = clean_name(raw[: end.start()] if end else raw)
         if (
@@ -202,4 +224,36 @@ def find_between_parties(text: str) -> list[DefinedParty]:
             if has_legal_suffix(name) and looks_like_name(name, max_tokens=12) and not known:
                 start = match.start(group)
                 found.append(DefinedParty(name, None, start, start + len(name), strong=False))
+    return found
+
+
+_LIST_HEAD = re.compile(r"(?:^|\n)\s*(?:THE\s+)?(?:PARTIES|BETWEEN)\s*:?\s*(?:\n|(?=\(?1[.)]))", re.I)
+_LIST_ITEM = re.compile(
+    r"(?:^|\n|;\s*(?:and\s+)?|\band\s+)\s*\(?(?P<n>[1-4]|[a-d]|i{1,3})[.)]\s+(?P<body>[^\n;]{3,300})"
+)
+
+
+def find_listed_parties(text: str) -> list[DefinedParty]:
+    """English "PARTIES (1) ACME LIMITED incorporated in England ... (2) BEACON LLC ...": numbered
+    parties after a PARTIES or BETWEEN heading, with or without defined terms."""
+    found: list[DefinedParty] = []
+    for head in _LIST_HEAD.finditer(text):
+        window = text[head.end() : head.end() + 1500]
+        for item in _LIST_ITEM.finditer(window):
+            body = item.group("body")
+            end = _NAME_END.search(body)
+            raw = body[: end.start()] if end else body
+            if suffix := LEGAL_SUFFIX_RE.search(raw):
+                raw = raw[: suffix.end()]
+            name = clean_name(raw)
+            if not name or not looks_like_name(name, max_tokens=10):
+                continue
+            if not (has_legal_suffix(name) or looks_like_person(name)):
+                continue
+            start = head.end() + item.start("body") + body.find(name[:3])
+            found.append(DefinedParty(name, None, start, start + len(name), strong=has_legal_suffix(name)))
+            if len(found) >= 4:
+                break
+        if found:
+            break
     return found

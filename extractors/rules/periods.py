@@ -27,7 +27,7 @@ _TERM_BEFORE = cues(
         "term.of",
         r"\bterm\s+of\s+(?:this\s+\w+\s+)?(?:shall\s+be\s+|is\s+|will\s+be\s+)?(?:a\s+period\s+of\s+)?$",
     ),
-    ("term.label", r"\bterm\s*(?:[:\-]|shall\s+be|is|will\s+be)\s*(?:a\s+period\s+of\s+)?$"),
+    ("term.label", r"\bterm\s*(?:[:|\-]|shall\s+be|is|will\s+be)\s*(?:a\s+period\s+of\s+)?$"),
     (
         "term.force",
         r"\b(?:remain|continue|be)\s+in\s+(?:full\s+)?(?:force|effect)(?:\s+and\s+effect)?\s+for\s+(?:an?\s+"
@@ -66,8 +66,15 @@ _RENEWAL_BEFORE = cues(
         r"further|consecutive|subsequent)?\s*$",
     ),
     (
+        "renewal.loose",
+        r"\b(?:renew\w*|extend\w*|continue\w*|roll\w*\s+over)\b[^.;]{0,60}?\b(?:for|by)\s+(?:an?\s+|one\s+or\s+more\s+)?"
+        r"(?:successive|additional|further|consecutive|subsequent|rolling)\s+(?:renewal\s+)?(?:(?:periods?|terms?)"
+        r"\s+of\s+(?:up\s+to\s+)?)?$",
+    ),
+    (
         "renewal.label",
-        r"\brenewal\s+(?:term|period)s?\s*(?:of|shall\s+be|is|will\s+be|:)\s*(?:a\s+period\s+of\s+)?$",
+        r"\brenewal\s+(?:term|period)s?\s*(?:of|shall\s+be|is|will\s+be|:|\||-)\s*(?:a\s+period\s+of\s+)?"
+        r"(?:(?:successive|additional|further)\s+)?$",
     ),
 )
 _RENEWAL_AFTER = cues(
@@ -94,9 +101,17 @@ _AFTER_NOTICE = re.compile(
     r"(?:such\s+|a\s+|the\s+)?(?:written\s+)?notice",
     re.I,
 )
-_NOTICE_BEFORE = re.compile(r"\b(?:notice\s+of|notice\s+period\s+of|notice\s+(?:at\s+least\s+)?)\s*$", re.I)
+_NOTICE_BEFORE = re.compile(
+    r"\b(?:notice\s+(?:in\s+writing\s+)?(?:of|period\s+of)?|notice\s+(?:in\s+writing\s+)?(?:given\s+)?)\s*"
+    r"(?:of\s+)?(?:not\s+less\s+than|no\s+less\s+than|at\s+least|a\s+minimum\s+of|not\s+fewer\s+than)?\s*$",
+    re.I,
+)
 _IN_ADVANCE = re.compile(r"^\s*(?:in\s+advance|prior\s+to|before|beforehand)\b", re.I)
-_TERMINATION = re.compile(r"\bterminat\w*\b", re.I)
+_TERMINATION = re.compile(
+    r"\bterminat\w*\b|\bcancel\w*\b|\bend\s+(?:this|the)\s+(?:agreement|contract|lease|engagement|employment)|"
+    r"\bbring\s+(?:this|the)\s+\w+\s+to\s+an\s+end|\bresign\w*",
+    re.I,
+)
 _NOT_TERMINATION_NOTICE = re.compile(
     r"\b(?:cure|cured|remedy|remedied|breach\w*|non-?renewal|not\s+to\s+renew|insolven\w*)\b", re.I
 )
@@ -128,10 +143,14 @@ def duration_candidates(page: PageText) -> list[Candidate]:
             or (_IN_ADVANCE.search(right) and re.search(r"\bnotice\b", whole, re.I))
             or _AFTER_NOTICE.search(right)
         )
-        if notice and _TERMINATION.search(whole) and not _NOT_TERMINATION_NOTICE.search(whole):
+        near = text[max(0, found.start - 90) : found.end + 90]
+        local_exclusion = _NOT_TERMINATION_NOTICE.search(near) or re.search(
+            r"\bnon-?renewal|not\s+to\s+renew|\bcure\b", whole, re.I
+        )
+        if notice and _TERMINATION.search(whole) and not local_exclusion:
             days = _days(found.count, found.unit)
             out.append(Candidate("termination_notice_days", days, *span, "notice.terminate"))
-        elif re.search(r"\b(?:termination\s+)?notice\s+period\s*[:\-]?\s*$", left, re.I):
+        elif re.search(r"\b(?:termination\s+)?notice\s+period\s*[:|\-]?\s*$", left, re.I):
             days = _days(found.count, found.unit)
             out.append(Candidate("termination_notice_days", days, *span, "notice.label"))
         # Payment terms.
@@ -153,6 +172,16 @@ def duration_candidates(page: PageText) -> list[Candidate]:
         unit = match.group(1).lower()
         out.append(
             Candidate("renewal_term", f"1 {unit}", page.number, match.start(), match.end(), "renewal.x_to_x")
+        )
+    # "shall renew automatically each year", "renews annually": a year at a time.
+    for match in re.finditer(
+        r"\b(?:renew\w*|extend\w*)\s+(?:automatically\s+)?(?:annually|each\s+year|every\s+year|on\s+an\s+annual"
+        r"\s+basis|for\s+(?:a|one)\s+(?:further|additional)?\s*year)\b",
+        text,
+        re.I,
+    ):
+        out.append(
+            Candidate("renewal_term", "1 year", page.number, match.start(), match.end(), "renewal.annual")
         )
     # "Payment terms: Net 30" without a unit.
     for match in re.finditer(r"\bnet\s*[-/]?\s*(\d{1,3})\b(?!\s*(?:days?|%|percent))", text, re.I):

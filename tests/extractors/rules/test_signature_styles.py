@@ -1,0 +1,220 @@
+"""Signature blocks as real contracts lay them out (synthetic OCR lines, one list per page)."""
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from extractors.engines.base import PageInput
+from extractors.merge import merge_pages
+from extractors.rules.engine import RulesEngine
+from schemas.contract import ContractFields
+from schemas.introspect import list_fields
+
+Pages = Callable[..., list[PageInput]]
+WITNESS = "IN WITNESS WHEREOF, the parties have executed this Agreement as of the date first written above."
+
+
+def _record(pages: list[PageInput]) -> dict[str, list[Any]]:
+    results = asyncio.run(RulesEngine().extract_pages(pages))
+    fields = merge_pages(results, list_fields(ContractFields)).fields
+    return {name: [item.value for item in field.items] for name, field in fields.items()}
+
+
+def _signers(lines: list[str], make_pages: Pages) -> list[tuple[str, str | None, str | None, str | None]]:
+    got = _record(make_pages(lines))
+    return [(s["name"], s["title"], s["party"], s["date"]) for s in got["signatories"]]
+
+
+STYLES: dict[str, tuple[list[str], list[tuple[str, str | None, str | None, str | None]]]] = {
+    "stacked_by_name_title_date": (
+        [
+            WITNESS,
+            "",
+            "ACME WIDGETS, INC.",
+            "By: ______________________",
+            "Name: Jane Roe",
+            "Title: Chief Executive Officer",
+            "Date: March 3, 2024",
+            "",
+            "BEACON LTD.",
+            "By: ____________",
+            "Name: John Smith",
+            "Title: Director",
+            "Date: March 5, 2024",
+        ],
+        [
+            ("Jane Roe", "Chief Executive Officer", "ACME WIDGETS, INC.", "2024-03-03"),
+            ("John Smith", "Director", "BEACON LTD.", "2024-03-05"),
+        ],
+    ),
+    "two_columns_on_one_line": (
+        [
+            WITNESS,
+            "",
+            "ACME WIDGETS, INC. BEACON LTD.",
+            "By: __________ By: __________",
+            "Name: Jane Roe Name: John Smith",
+            "Title: President Title: Director",
+            "Date: 3 March 2024 Date: 5 March 2024",
+        ],
+        [
+            ("Jane Roe", "President", "ACME WIDGETS, INC.", "2024-03-03"),
+            ("John Smith", "Director", "BEACON LTD.", "2024-03-05"),
+        ],
+    ),
+    "typed_signature_and_its": (
+        [
+            WITNESS,
+            "",
+            "NORTHWIND TRADERS LLC",
+            "By: /s/ Jane Roe",
+            "Its: Managing Member",
+            "",
+            "CONTOSO CORPORATION",
+            "By: /s/ Mark Lee",
+            "Its: Vice President",
+        ],
+        [
+            ("Jane Roe", "Managing Member", "NORTHWIND TRADERS LLC", None),
+            ("Mark Lee", "Vice President", "CONTOSO CORPORATION", None),
+        ],
+    ),
+    "party_and_by_on_one_line": (
+        [
+            WITNESS,
+            "",
+            "ACME WIDGETS, INC. By: Jane Roe Its: Chief Executive Officer",
+            "BEACON LTD. By: John Smith Its: Director",
+        ],
+        [
+            ("Jane Roe", "Chief Executive Officer", "ACME WIDGETS, INC.", None),
+            ("John Smith", "Director", "BEACON LTD.", None),
+        ],
+    ),
+    "signature_print_name": (
+        [
+            "Agreed and accepted by:",
+            "",
+            "Company: Acme Widgets, Inc.",
+            "Signature: ____________",
+            "Print Name: Jane Roe",
+            "Position: Director",
+            "Date Signed: 2024-03-03",
+        ],
+        [("Jane Roe", "Director", "Acme Widgets, Inc.", "2024-03-03")],
+    ),
+    "name_under_rule_then_title": (
+        [
+            WITNESS,
+            "",
+            "ACME WIDGETS, INC.",
+            "",
+            "______________________",
+            "Jane Roe",
+            "Chief Executive Officer",
+            "",
+            "BEACON LTD.",
+            "",
+            "______________________",
+            "John Smith, Director",
+        ],
+        [
+            ("Jane Roe", "Chief Executive Officer", "ACME WIDGETS, INC.", None),
+            ("John Smith", "Director", "BEACON LTD.", None),
+        ],
+    ),
+    "signed_for_and_on_behalf": (
+        [
+            "Signed for and on behalf of Acme Supplies Limited by Jane Roe, Director",
+            "",
+            "Signed by John Smith, Chief Executive Officer, for and on behalf of Beacon Retail PLC",
+        ],
+        [
+            ("Jane Roe", "Director", "Acme Supplies Limited", None),
+            ("John Smith", "Chief Executive Officer", "Beacon Retail PLC", None),
+        ],
+    ),
+    "executed_as_a_deed_with_witness": (
+        [
+            "Executed as a deed by Acme Supplies Limited acting by Jane Roe, a director, in the presence of:",
+            "",
+            "Witness signature: ____________",
+            "Name: Peter Witness",
+            "Address: 1 High Street, London",
+            "Occupation: Solicitor",
+        ],
+        [("Jane Roe", "director", "Acme Supplies Limited", None)],
+    ),
+    "pipe_table": (
+        [
+            "SIGNATURES",
+            "Party | Name | Title | Date",
+            "Acme Widgets, Inc. | Jane Roe | President | 2024-03-01",
+            "Beacon Ltd. | John Smith | Secretary | 2024-03-02",
+        ],
+        [
+            ("Jane Roe", "President", "Acme Widgets, Inc.", "2024-03-01"),
+            ("John Smith", "Secretary", "Beacon Ltd.", "2024-03-02"),
+        ],
+    ),
+    "name_on_the_line_below_its_label": (
+        [
+            WITNESS,
+            "",
+            "LANDLORD:",
+            "Harbor Properties LLC",
+            "By: ____________",
+            "Name:",
+            "Jane Roe",
+            "Title:",
+            "Managing Member",
+        ],
+        [("Jane Roe", "Managing Member", "Harbor Properties LLC", None)],
+    ),
+    "labels_and_values_in_separate_columns": (
+        [
+            WITNESS,
+            "",
+            "CUSTOMER: Globex Corporation",
+            "By: ______________",
+            "Name:",
+            "Title:",
+            "Date:",
+            "Hank Scorpio",
+            "Chief Executive Officer",
+            "June 1, 2024",
+        ],
+        [("Hank Scorpio", "Chief Executive Officer", "Globex Corporation", "2024-06-01")],
+    ),
+    "notary_block_is_not_a_signatory": (
+        [
+            WITNESS,
+            "",
+            "ACME WIDGETS, INC.",
+            "By: ____________",
+            "Name: Jane Roe",
+            "Title: President",
+            "",
+            "STATE OF NEW YORK )",
+            "COUNTY OF KINGS )",
+            "Subscribed and sworn to before me this 3rd day of March",
+            "Notary Public",
+            "Name: Mary Notary",
+            "My commission expires: 2027-01-01",
+        ],
+        [("Jane Roe", "President", "ACME WIDGETS, INC.", None)],
+    ),
+}
+
+
+@pytest.mark.parametrize("style", sorted(STYLES))
+def test_signature_style(style: str, make_pages: Pages) -> None:
+    lines, expected = STYLES[style]
+    assert _signers(lines, make_pages) == expected
+
+
+def test_execution_date_is_the_last_signature(make_pages: Pages) -> None:
+    got = _record(make_pages(STYLES["stacked_by_name_title_date"][0]))
+    assert got["execution_date"] == ["2024-03-05"]
