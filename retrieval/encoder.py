@@ -16,6 +16,7 @@ import numpy as np
 
 from retrieval.embedders.colpali import ColPaliEmbedder
 from retrieval.embedders.config import EmbedderConfig
+from retrieval.embedders.heatmap import HeatmapUnavailableError, patch_similarity
 from retrieval.embedders.text import Bm25Encoder, DenseTextEmbedder
 from retrieval.index.base import PageQuery, SparseVector
 
@@ -103,3 +104,17 @@ class PageEncoder:
             dense = self._dense_model().embed_query(text)
             multivector = self._colpali_model().embed_queries([text])[0] if self.visual else None
         return PageQuery(multivector=multivector, dense_text=dense, sparse_text=self._bm25.encode_query(text))
+
+    def heatmap(self, text: str, image: Any) -> np.ndarray:
+        """(rows, cols) 0..1 of where `image` (a PIL page) answers `text`, by re-embedding the page.
+
+        The index keeps no page-token grid, so the page goes through the loaded model again: one page,
+        on demand, with exactly the model that indexed it.
+        """
+        if not self.visual:
+            raise HeatmapUnavailableError("no ColPali model is loaded (embedders.colpali_model is not set)")
+        with self._lock:
+            model = self._colpali_model()
+            query = model.embed_queries([text])[0]  # (q, 128)
+            page, grid, image_slice = model.embed_page_grid(image)  # (tokens, 128), (rows, cols)
+        return patch_similarity(query, page, grid, image_slice)  # (rows, cols)

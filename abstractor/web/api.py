@@ -7,13 +7,17 @@ The web pages load their page images and originals through these same routes (wi
 
 from __future__ import annotations
 
+import io
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response, status
+from PIL import Image
 from sqlalchemy import select
 
 from abstractor.web.auth import CurrentUser, Services
+from abstractor.web.heatmap import overlay_png
 from abstractor.web.reading import audit_client, open_document
+from retrieval.embedders.heatmap import HeatmapUnavailableError
 from retrieval.index import IndexBusy
 from retrieval.search import MAX_LIMIT, BadQueryError, NotAllowedError
 from storage.blobs import BlobNotFound
@@ -55,16 +59,20 @@ def document(request: Request, services: Services, who: CurrentUser, document_id
     return detail
 
 
-def _page_image(services: Services, document_id: int, number: int, thumbnail: bool) -> Response:
+def _page_blob(services: Services, document_id: int, number: int, thumbnail: bool) -> bytes:
     with services.db.session() as session:
         page = session.scalar(select(Page).where(Page.document_id == document_id, Page.number == number))
         key = None if page is None else (page.thumbnail_key if thumbnail else page.image_key)
     try:
         if key is None:
             raise BlobNotFound(f"page {number}")
-        return Response(services.blobs.get(key), media_type="image/jpeg")
+        return services.blobs.get(key)
     except BlobNotFound:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such page") from None
+
+
+def _page_image(services: Services, document_id: int, number: int, thumbnail: bool) -> Response:
+    return Response(_page_blob(services, document_id, number, thumbnail), media_type="image/jpeg")
 
 
 @router.get("/documents/{document_id}/pages/{number}/thumbnail", response_class=Response)
@@ -81,6 +89,36 @@ def page_image(
 ) -> Response:
     open_document(request, services, who, document_id, "page", number)
     return _page_image(services, document_id, number, thumbnail=False)
+
+
+@router.get("/documents/{document_id}/pages/{number}/heatmap", response_class=Response)
+def heatmap(
+    request: Request,
+    services: Services,
+    who: CurrentUser,
+    document_id: int,
+    number: int,
+    q: Annotated[str, Query(min_length=1, max_length=500, description="The question, in words.")],
+) -> Response:
+    """Where the page answers `q` for ColPali: a red RGBA PNG the size of the page's thumbnail.
+
+    409 when no ColPali model is loaded. The page is embedded again with the loaded model (the index keeps
+    no patch grid), so this costs one page's forward pass.
+    """
+    # The access check (and its audit row) comes first: a probe of another matter's ids is logged as
+    # denied whether or not a model is loaded.
+    open_document(request, services, who, document_id, "heatmap", number, {"q": q})
+    if not services.encoder.visual:
+        raise HTTPException(
+            status.HTTP_409_CONFLICT, "no ColPali model is loaded: heat-maps need embedders.colpali_model"
+        )
+    size = Image.open(io.BytesIO(_page_blob(services, document_id, number, thumbnail=True))).size
+    page = Image.open(io.BytesIO(_page_blob(services, document_id, number, thumbnail=False))).convert("RGB")
+    try:
+        heat = services.encoder.heatmap(q, page)  # (rows, cols)
+    except HeatmapUnavailableError as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from None
+    return Response(overlay_png(heat, size), media_type="image/png")
 
 
 @router.get("/documents/{document_id}/original", response_class=Response)

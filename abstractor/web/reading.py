@@ -5,6 +5,8 @@ A document the caller may not read answers 404 exactly like one that does not ex
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import HTTPException, Request, status
 
 from abstractor.search_service import SearchServices
@@ -24,9 +26,11 @@ def open_document(
     document_id: int,
     action: str,
     page: int | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> ReadableDocument:
+    """The readable document, audited as `action`; `extra` goes into the audit detail (e.g. a query)."""
     found = readable_document(services.db, who, document_id)
-    detail = {"page": page} if page is not None else {}
+    detail = {**({"page": page} if page is not None else {}), **(extra or {})}
     if found is None:
         record(
             services.db,

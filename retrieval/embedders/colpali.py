@@ -9,6 +9,7 @@ import numpy as np
 
 from retrieval.embedders.colpali_loading import Checkpoint, classes, model_type
 from retrieval.embedders.config import EmbedderConfig
+from retrieval.embedders.heatmap import HeatmapUnavailableError
 from retrieval.embedders.pooling import pool
 
 
@@ -74,6 +75,15 @@ class ColPaliEmbedder:
         merge = self.processor.image_processor.merge_size
         _, height, width = (int(x) for x in batch["image_grid_thw"][i])
         return (height // merge, width // merge), slice(int(positions[0]), int(positions[-1]) + 1)
+
+    def embed_page_grid(self, image: Any) -> tuple[np.ndarray, tuple[int, int], slice]:
+        """One page's multi-vector (tokens, 128), its image tokens' (rows, cols) and where they sit."""
+        if not self._qwen:  # only the Qwen processors report the grid (image_grid_thw) of a page
+            raise HeatmapUnavailableError("heat-maps need a Qwen-family ColPali model (ColQwen2, ColQwen2.5)")
+        batch = self.processor.process_images([image])
+        multivector = self._run(batch)[0]  # (tokens, 128)
+        grid, image_slice = self._image_grid(batch, 0)
+        return multivector, grid, image_slice
 
     def embed_queries(self, texts: Sequence[str]) -> list[np.ndarray]:
         """One (query_tokens, 128) multi-vector per query text."""

@@ -3,7 +3,8 @@
 It calls the same `search_pages` as the CLI and the API (through `SearchServices.search`), so access,
 filters and the audit log are the ones they use. The search has no offset, so page N asks for the first
 N pages' worth of hits and shows the last slice; MAX_LIMIT hits is as deep as it goes.
-ColPali heat-maps are not drawn: the search service returns no per-patch similarities yet.
+A hit the visual channel found carries a ColPali heat-map: an overlay image the thumbnail draws on top,
+loaded from the checked `/api/.../heatmap` route (which re-embeds that one page when the browser asks).
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from fastapi.responses import Response
 
 from abstractor.web.auth import Services, area_user
 from abstractor.web.evidence import FieldRow, field_rows, format_value, on_page
+from abstractor.web.heatmap import heatmap_url
 from abstractor.web.reading import audit_client
 from abstractor.web.templating import render
 from retrieval.index import IndexBusy
+from retrieval.index.base import VISUAL
 from retrieval.search import MAX_LIMIT, BadQueryError
 from schemas.contract import ContractType
 from storage.db.access import Principal, visible_matters
@@ -55,6 +58,7 @@ class Hit:
     boxes: list[FieldRow]  # extracted values whose evidence is on this page
     matched: frozenset[str]  # anchors of the boxes whose value shares a word with the question
     page_size: tuple[int, int] | None
+    heatmap: str | None = None  # the overlay's address, for hits the visual channel found
 
 
 def _words(text: str) -> set[str]:
@@ -84,6 +88,8 @@ def _hits(services: Services, found: list[dict[str, Any]], q: str) -> list[Hit]:
                 boxes=boxes,
                 matched=frozenset(row.anchor for row in boxes if asked & _words(row.value)),
                 page_size=boxes[0].page_size if boxes else None,
+                # Text-only hits get none: ColPali did not find them, so its map would explain nothing.
+                heatmap=heatmap_url(hit["document"], hit["page"], q) if VISUAL in hit["channels"] else None,
             )
         )
     return hits
