@@ -14,6 +14,7 @@ import typer
 from abstractor.cli.common import Exit, load_settings
 from abstractor.settings import Settings
 from extractors.vlm.client import EndpointConfig
+from retrieval.index import IndexBusy, open_index
 from storage.blobs import open_blob_store
 from storage.db import open_database
 
@@ -116,17 +117,40 @@ def check_engines(settings: Settings) -> Check:
     return Check("extraction", True, "VLM cascade: " + ", ".join(e.model for e in endpoints))
 
 
+def check_index(settings: Settings) -> Check:
+    if not settings.ingest.index:
+        return Check("index", True, "switched off (ingest.index = false)")
+    config = settings.resolved_index
+    where = config.url if config.backend == "server" else str(config.path)
+    try:
+        index = open_index(config)
+        points = index.count()
+        index.close()
+    except IndexBusy:
+        # The embedded index has one owner at a time: the web server while it runs.
+        return Check("index", True, f"{where}: held by another process (the web server owns it)")
+    except Exception as error:  # any failure is the answer
+        return Check(
+            "index",
+            False,
+            f"{config.backend} index at {where}: {error}",
+            "check ABSTRACTOR_INDEX__URL / __API_KEY, or the index folder's permissions",
+        )
+    return Check("index", True, f"{config.backend} index at {where}: {points} pages")
+
+
 CHECKS: tuple[Callable[[Settings], Check], ...] = (
     check_poppler,
     check_tesseract,
     check_database,
     check_blobs,
     check_engines,
+    check_index,
 )
 
 
 def doctor() -> None:
-    """Check poppler, tesseract, the database, the blob store and the model endpoints.
+    """Check poppler, tesseract, the database, the blob store, the model endpoints and the index.
 
     Exit status: 0 when everything works, 2 when something needs fixing (each with how to fix it).
     """

@@ -76,7 +76,7 @@ def test_settings_come_from_the_toml_file(tmp_path):
 def test_doctor_checks_the_machine(tmp_path):
     result = run(tmp_path, "doctor")
     assert result.returncode == 0, result.stdout
-    for name in ("poppler", "tesseract", "database", "blob store", "extraction"):
+    for name in ("poppler", "tesseract", "database", "blob store", "extraction", "index"):
         assert f"] {name}:" in result.stdout
     broken = run(tmp_path, "doctor", ABSTRACTOR_DATABASE_URL="postgresql+psycopg://nobody@127.0.0.1:9/none")
     assert broken.returncode == 2
