@@ -49,6 +49,11 @@ class PagePoint(BaseModel):
     sparse_text: SparseVector | None = None
     payload: dict[str, Any]  # document_id, page, matter + the filterable fields of page_payload()
 
+    def dense_vectors(self) -> dict[str, list[Any]]:
+        """The point's dense and multi-vectors by name, as the Qdrant clients take them (lists)."""
+        given = {VISUAL: self.multivector, POOLED: self.pooled, DENSE: self.dense_text}
+        return {name: vector.tolist() for name, vector in given.items() if vector is not None}
+
 
 class PageQuery(BaseModel):
     model_config = ConfigDict(arbitrary_types_allowed=True, extra="forbid")

@@ -133,13 +133,7 @@ class EmbeddedIndex(PageIndex):
 
 
 def _edge_point(point: PagePoint) -> qe.Point:
-    vectors: dict[str, Any] = {}
-    if point.multivector is not None:
-        vectors[VISUAL] = point.multivector.tolist()
-    if point.pooled is not None:
-        vectors[POOLED] = point.pooled.tolist()
-    if point.dense_text is not None:
-        vectors[DENSE] = point.dense_text.tolist()
+    vectors: dict[str, Any] = point.dense_vectors()
     if point.sparse_text is not None:
         vectors[SPARSE] = qe.SparseVector(point.sparse_text.indices, point.sparse_text.values)
     return qe.Point(point.id, vectors, point.payload)

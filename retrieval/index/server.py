@@ -137,13 +137,7 @@ class ServerIndex(PageIndex):
 
 
 def _server_point(point: PagePoint) -> models.PointStruct:
-    vectors: dict[str, Any] = {}
-    if point.multivector is not None:
-        vectors[VISUAL] = point.multivector.tolist()
-    if point.pooled is not None:
-        vectors[POOLED] = point.pooled.tolist()
-    if point.dense_text is not None:
-        vectors[DENSE] = point.dense_text.tolist()
+    vectors: dict[str, Any] = point.dense_vectors()
     if point.sparse_text is not None:
         vectors[SPARSE] = models.SparseVector(
             indices=point.sparse_text.indices, values=point.sparse_text.values
