@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import time
 import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from types import ModuleType
 
@@ -90,6 +92,66 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return request.getfixturevalue("fresh_postgres_url")
 
 
+# --- servers the tests start: one way to start, wait for and stop them ---
+
+
+@contextmanager
+def background_server(
+    command: list[str],
+    ready_url: str,
+    log: Path,
+    *,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    timeout_s: float = 90.0,
+    new_session: bool = False,
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Run `command` (output to `log`) until `ready_url` answers 200; terminate it (then kill) at the end."""
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            command, env=env, cwd=cwd, stdout=sink, stderr=subprocess.STDOUT, start_new_session=new_session
+        )
+    try:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"{command[0]} exited with {process.returncode}:\n{log.read_text()[-4000:]}")
+            try:
+                with urllib.request.urlopen(ready_url, timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"{ready_url} did not answer in {timeout_s} s:\n{log.read_text()[-4000:]}")
+                time.sleep(0.2)
+        yield process
+    finally:
+        stop_process(process, group=new_session)
+
+
+def stop_process(process: subprocess.Popen[bytes], *, group: bool = False) -> None:
+    """Terminate, then kill after 30 s; `group`: the process's whole session (servers that fork workers)."""
+    send = (lambda sig: os.killpg(process.pid, sig)) if group else process.send_signal
+    send(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        send(signal.SIGKILL)
+        process.wait()
+
+
+@pytest.fixture(scope="session")
+def start_server() -> Callable[..., AbstractContextManager[subprocess.Popen[bytes]]]:
+    """`background_server` for the test packages (tests/ is not importable as a package)."""
+    return background_server
+
+
+@pytest.fixture(scope="session")
+def stop() -> Callable[..., None]:
+    """`stop_process` for the test packages."""
+    return stop_process
+
+
 # --- moto's standalone S3 server, started once per session and reached over real HTTP by boto3 ---
 
 REGION = "us-east-1"
@@ -99,19 +161,6 @@ def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def _wait_until_up(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"moto_server exited with {proc.returncode}:\n{log.read_text()[-2000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/moto-api/", timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"moto_server did not answer on {url} in {timeout}s:\n{log.read_text()[-2000:]}")
 
 
 @pytest.fixture(scope="session")
@@ -129,24 +178,10 @@ def moto_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ENDPOINT_URL"):
             mp.delenv(name, raising=False)
         port = _free_port()
-        log = work / "moto.log"
-        with log.open("wb") as out:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
         url = f"http://127.0.0.1:{port}"
-        try:
-            _wait_until_up(url, proc, log)
+        command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+        with background_server(command, f"{url}/moto-api/", work / "moto.log", timeout_s=60):
             yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
 
 
 @pytest.fixture(scope="session")
@@ -176,20 +211,6 @@ def s3_bucket(s3_client: S3Client) -> str:
 # --- the real vLLM server (tier `vllm`), once per session ---
 
 
-def _wait_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> float:
-    started = time.monotonic()
-    while time.monotonic() - started < VLLM_READY_TIMEOUT_S:
-        if process.poll() is not None:
-            pytest.fail(f"vLLM server exited with {process.returncode}:\n{log.read_text()[-4000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return time.monotonic() - started
-        except OSError:
-            time.sleep(1)
-    pytest.fail(f"vLLM server not ready after {VLLM_READY_TIMEOUT_S} s:\n{log.read_text()[-4000:]}")
-
-
 @pytest.fixture(scope="session")
 def vllm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of a vLLM server serving the tiny model as `small` and `large`."""
@@ -215,19 +236,9 @@ def vllm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "--enforce-eager", "--limit-mm-per-prompt", '{"image":1,"video":0}',
         "--structured-outputs-config", '{"backend":"xgrammar","disable_any_whitespace":true}',
     ]  # fmt: skip
-    with log.open("wb") as sink:
-        process = subprocess.Popen(command, env=env, cwd=workdir, stdout=sink, stderr=subprocess.STDOUT)
-    try:
-        ready_s = _wait_ready(f"http://127.0.0.1:{port}/health", process, log)
-        print(f"\nvLLM server ready in {ready_s:.1f} s")
+    ready = f"http://127.0.0.1:{port}/health"
+    with background_server(command, ready, log, env=env, cwd=workdir, timeout_s=VLLM_READY_TIMEOUT_S):
         yield f"http://127.0.0.1:{port}/v1"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 # --- a small searchable data home: golden-set documents ingested and indexed, and users of every role ---

@@ -4,7 +4,6 @@ completion in the worker, read their jobs from the settings there, and publish t
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -36,46 +35,20 @@ def _prefect_env(home: Path, api_url: str | None = None) -> dict[str, str]:
     return env
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-
-
 @pytest.fixture(scope="session")
-def prefect_api(tmp_path_factory: pytest.TempPathFactory, free_port: Callable[[], int]) -> Iterator[str]:
+def prefect_api(
+    tmp_path_factory: pytest.TempPathFactory, free_port: Callable[[], int], start_server
+) -> Iterator[str]:
     """A Prefect server on 127.0.0.1 with its own PREFECT_HOME, once per session (~9 s to start)."""
     work = tmp_path_factory.mktemp("prefect-server")
     port = free_port()
-    log = work / "server.log"
-    with log.open("wb") as sink:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-            env=_prefect_env(work / "home"),
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
     api = f"http://127.0.0.1:{port}/api"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"prefect server exited:\n{log.read_text()[-3000:]}")
-            try:
-                if httpx.get(f"{api}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"prefect server not ready in 90 s:\n{log.read_text()[-3000:]}")
-            time.sleep(0.5)
+    command = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)]
+    # Its own session: `prefect server start` runs the API in a child process that must stop with it.
+    with start_server(
+        command, f"{api}/health", work / "server.log", env=_prefect_env(work / "home"), new_session=True
+    ):
         yield api
-    finally:
-        _stop(server)
 
 
 def _external_goldset(folder: Path) -> Path:
@@ -116,7 +89,7 @@ def _artifacts(api: str, flow_run_id: str) -> dict[str, dict]:
     return {item["key"]: item for item in found.json()}
 
 
-def test_deploy_and_worker_run_both_nightly_flows(tmp_path, prefect_api, builders, ocr_cache_dir):
+def test_deploy_and_worker_run_both_nightly_flows(tmp_path, prefect_api, builders, ocr_cache_dir, stop):
     inbox = tmp_path / "inbox" / "acme"
     inbox.mkdir(parents=True)
     builders.write_png(inbox, "lease.png")
@@ -170,4 +143,4 @@ def test_deploy_and_worker_run_both_nightly_flows(tmp_path, prefect_api, builder
         accuracy = _artifacts(prefect_api, eval_run["id"])["accuracy-summary"]["data"]
         assert "2 documents; micro F1" in accuracy
     finally:
-        _stop(worker)
+        stop(worker, group=True)

@@ -105,7 +105,7 @@ def _run(home: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedPro
 
 @pytest.mark.slow
 def test_server_and_ingest_at_once_and_new_pages_become_searchable(
-    search_home, tmp_path, free_port, ocr_cache_dir
+    search_home, tmp_path, free_port, ocr_cache_dir, start_server
 ):
     port = free_port()
     env = {
@@ -115,16 +115,11 @@ def test_server_and_ingest_at_once_and_new_pages_become_searchable(
         "ABSTRACTOR_SERVER__OUTBOX_INTERVAL_S": "0.5",
         "ABSTRACTOR_INGEST__WORKERS": "2",
     }
-    log = (tmp_path / "serve.log").open("w")
-    server = subprocess.Popen(
-        [str(ABSTRACTOR), "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    try:
-        deadline = time.monotonic() + 120
-        while not (search_home / "server.json").exists():
-            assert server.poll() is None and time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
-            time.sleep(0.2)
-        assert httpx.get(f"http://127.0.0.1:{port}/healthz").json() == {"status": "ok"}
+    command = [str(ABSTRACTOR), "serve", "--port", str(port)]
+    healthz = f"http://127.0.0.1:{port}/healthz"
+    with start_server(command, healthz, tmp_path / "serve.log", env=env, timeout_s=120) as server:
+        assert (search_home / "server.json").exists()  # how the CLI finds the server
+        assert httpx.get(healthz).json() == {"status": "ok"}
         inbox = tmp_path / "inbox" / "gamma"
         inbox.mkdir(parents=True)
         (inbox / "nda-0077.pdf").symlink_to(GOLDSET / "nda-0077.pdf")
@@ -163,8 +158,4 @@ def test_server_and_ingest_at_once_and_new_pages_become_searchable(
             json.loads(line) for line in _run(search_home, "audit", "export", env=env).stdout.splitlines()
         ]
         assert any(e["action"] == "search" and e["client"].startswith("127.0.0.1 (cli)") for e in audit)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
     assert not (search_home / "server.json").exists()

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -29,45 +27,20 @@ QUERY = "Horizon Biotech Massachusetts"
 
 
 @pytest.fixture
-def server(corpus, free_port: Callable[[], int], tmp_path: Path) -> Iterator[str]:
+def server(corpus, free_port: Callable[[], int], tmp_path: Path, start_server) -> Iterator[str]:
     """`abstractor serve` on the corpus's data home (ABSTRACTOR_DATA_HOME is set by search_home)."""
     port = free_port()
-    log = tmp_path / "serve.log"
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "abstractor"),
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            cwd=tmp_path,
-        )
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"abstractor serve exited with {process.returncode}:\n{log.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(f"{url}/healthz", timeout=1):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"abstractor serve did not start:\n{log.read_text()[-3000:]}")
-                time.sleep(0.2)
+    command = [
+        str(Path(sys.executable).parent / "abstractor"),
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+    with start_server(command, f"{url}/healthz", tmp_path / "serve.log", cwd=tmp_path):
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture
