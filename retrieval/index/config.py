@@ -27,9 +27,10 @@ class IndexConfig(BaseModel):
     text_dim: int = Field(default=384, ge=1)  # all-MiniLM-L6-v2
     # float16 halves the bytes of the full multi-vectors (the bulk of the index) at ~1e-3 score error.
     visual_datatype: Literal["float32", "float16"] = "float32"
-    # Candidates per channel before the MaxSim rerank / fusion. bench/search.py at 5,000 pages:
-    # 100 -> recall@10 0.79, 200 -> 0.88, 400 -> 0.96 (p50 31 / 45 / 73 ms).
-    prefetch_limit: int = Field(default=400, ge=1)
+    # Candidates per channel before the MaxSim rerank and fusion; recall needs more as the index grows.
+    # bench/search.py: at 5,000 pages 400 gave recall@10 0.96; at 20,000 pages 400 gave 0.855, 800 gave
+    # 0.935 and 1600 gave 0.975 (p95 355 ms).
+    prefetch_limit: int = Field(default=1600, ge=1)
     rrf_k: int = Field(default=60, ge=1)
     hnsw_m: int = Field(default=16, ge=4)
     hnsw_ef_construct: int = Field(default=100, ge=4)
