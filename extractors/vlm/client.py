@@ -58,7 +58,8 @@ class FailureKind(StrEnum):
     connection = "connection"  # refused, reset, DNS: the server is not there
     timeout = "timeout"
     server_error = "server_error"  # 5xx
-    client_error = "client_error"  # 4xx: our request is wrong, not retried
+    rate_limited = "rate_limited"  # 429: the server is healthy but busy; retried after it says
+    client_error = "client_error"  # other 4xx: our request is wrong, not retried
     invalid_response = "invalid_response"  # 2xx whose body is not a chat completion
     circuit_open = "circuit_open"  # every replica is benched: failed fast, nothing sent
 
@@ -112,10 +113,17 @@ ChatResult = Completion | Failure
 
 
 class _RetryableError(Exception):
-    def __init__(self, kind: FailureKind, message: str, status_code: int | None = None) -> None:
+    def __init__(
+        self,
+        kind: FailureKind,
+        message: str,
+        status_code: int | None = None,
+        retry_after_s: float | None = None,
+    ) -> None:
         super().__init__(message)
         self.kind = kind
         self.status_code = status_code
+        self.retry_after_s = retry_after_s
 
 
 @dataclass
@@ -191,7 +199,7 @@ class ChatClient:
                     return Failure(
                         error.kind, str(error), time.monotonic() - started, attempts, error.status_code
                     )
-                await asyncio.sleep(self._backoff(attempts))
+                await asyncio.sleep(self._backoff(attempts, error.retry_after_s))
                 continue
             except httpx.HTTPStatusError as error:
                 # A 4xx means the server is healthy and our request is wrong: no retry, no breaker.
@@ -217,6 +225,13 @@ class ChatClient:
         except httpx.TransportError as error:
             message = f"{url}: {type(error).__name__}: {error}"
             raise _RetryableError(FailureKind.connection, message) from error
+        if response.status_code == 429:
+            raise _RetryableError(
+                FailureKind.rate_limited,
+                f"{url}: 429: {response.text[:500]}",
+                429,
+                _retry_after(response.headers.get("Retry-After")),
+            )
         if response.status_code >= 500:
             raise _RetryableError(
                 FailureKind.server_error,
@@ -229,12 +244,18 @@ class ChatClient:
         except json.JSONDecodeError:
             return None  # reported as an invalid response by the parser
 
-    def _backoff(self, attempt: int) -> float:
+    def _backoff(self, attempt: int, retry_after_s: float | None = None) -> float:
         # Full jitter: spreads the retries of many pages that failed together.
         ceiling = min(self.config.backoff_max_s, self.config.backoff_base_s * 2 ** (attempt - 1))
-        return random.uniform(0, ceiling)
+        wait = random.uniform(0, ceiling)
+        if retry_after_s is not None:
+            # A rate limiter's own wait is honoured, but never longer than the longest backoff.
+            wait = max(wait, min(retry_after_s, self.config.backoff_max_s))
+        return wait
 
     def _record_failure(self, replica: _Replica, error: _RetryableError) -> None:
+        if error.kind is FailureKind.rate_limited:
+            return  # busy is not broken: benching a rate-limited replica would only move the load
         replica.failures_in_row += 1
         replica.last_error = str(error)
         refused = error.kind is FailureKind.connection
@@ -309,3 +330,11 @@ def _token(entry: dict[str, Any]) -> TokenLogprob:
     text = bytes(raw) if raw is not None else entry["token"].encode()
     top = tuple(float(alt["logprob"]) for alt in entry.get("top_logprobs") or [])
     return TokenLogprob(text=text, logprob=float(entry["logprob"]), top_logprobs=top)
+
+
+def _retry_after(header: str | None) -> float | None:
+    """Seconds from a Retry-After header given in seconds (the HTTP-date form is treated as absent)."""
+    try:
+        return max(0.0, float(header)) if header is not None else None
+    except ValueError:
+        return None

@@ -39,6 +39,7 @@ class Reply:
     delay_s: float = 0.0
     hang: bool = False  # wait until the test ends: a server that accepted and never answers
     raw_body: bytes | None = None  # sent as is instead of a chat completion
+    retry_after: str | None = None  # Retry-After header of an error reply
     logprob: Callable[[str], float] = lambda char: -0.01  # logprob of each one-character token
 
 
@@ -115,8 +116,10 @@ class FakeOpenAI:
             def log_message(self, format: str, *args: Any) -> None:
                 """Quiet: the tests read the server's state, not its log."""
 
-            def _send(self, status: int, body: bytes) -> None:
+            def _send(self, status: int, body: bytes, retry_after: str | None = None) -> None:
                 self.send_response(status)
+                if retry_after is not None:
+                    self.send_header("Retry-After", retry_after)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
@@ -137,7 +140,8 @@ class FakeOpenAI:
                 if reply.raw_body is not None:
                     self._send(reply.status, reply.raw_body)
                 elif reply.status != 200:
-                    self._send(reply.status, json.dumps({"error": {"message": "scripted"}}).encode())
+                    body = json.dumps({"error": {"message": "scripted"}}).encode()
+                    self._send(reply.status, body, reply.retry_after)
                 else:
                     self._send(200, json.dumps(completion_body(reply, payload["model"])).encode())
 

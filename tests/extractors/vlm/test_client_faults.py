@@ -72,6 +72,22 @@ def test_client_errors_are_not_retried(fake_openai):
     assert result.attempts == 1 and len(fake_openai.requests) == 1
 
 
+def test_a_rate_limit_is_retried_after_the_wait_the_server_asks_for(fake_openai):
+    reply = fake_openai.Reply
+    fake_openai.script.extend([reply(status=429, retry_after="0.3"), reply(content="{}")])
+    started = time.monotonic()
+    [result] = call(config(fake_openai.url, backoff_max_s=5.0))
+    assert isinstance(result, Completion) and result.attempts == 2
+    assert time.monotonic() - started >= 0.3  # the jitter alone would wait at most 0.01 s
+
+
+def test_a_rate_limited_replica_is_not_benched(fake_openai):
+    fake_openai.default = fake_openai.Reply(status=429, retry_after="0")
+    [first] = call(config(fake_openai.url, max_retries=4, breaker_failures=2))
+    assert isinstance(first, Failure) and first.kind is FailureKind.rate_limited
+    assert first.attempts == 5 and fake_openai.health_checks == 0  # never benched, so never probed
+
+
 def test_retries_run_out_into_a_typed_failure(fake_openai):
     fake_openai.default = fake_openai.Reply(status=500)
     [result] = call(config(fake_openai.url, max_retries=2, breaker_failures=10))
