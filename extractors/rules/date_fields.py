@@ -28,10 +28,15 @@ _EFFECTIVE_BEFORE = cues(
     ),
     (
         "effective.become",
-        r"\b(?:become|becomes|be|is|shall\s+be|takes?|take)\s+effect(?:ive)?\s+(?:as\s+of|on|from|upon)?\s*"
-        r"(?:the\s+)?$",
+        r"\b(?:become|becomes|be|is|shall\s+be|takes?|take)\s+effect(?:ive)?\s+(?:as\s+of|on(?:\s+and\s+from)?|"
+        r"from|upon)?\s*(?:the\s+)?$",
     ),
-    ("effective.as_of", r"\b(?:effective|with\s+effect)\s+(?:as\s+of|on|from)\s*(?:the\s+)?$"),
+    (
+        "effective.as_of",
+        r"\b(?:effective|with\s+effect)\s+(?:as\s+of|on(?:\s+and\s+from)?|from)\s*(?:the\s+)?$",
+    ),
+    # "Effective 8 August 2022, the undersigned agree ...": a sentence that opens with the date.
+    ("effective.lead", r"^\s*effective\s*[:,]?\s*(?:as\s+of\s+)?(?:the\s+)?$"),
     (
         "effective.made",
         r"\b(?:made|entered\s+into|executed|dated|signed)(?:\s+and\s+(?:entered\s+into|effective|made))?\s*"
@@ -77,7 +82,9 @@ _EXPIRATION_BEFORE = cues(
     (
         "expiration.expire",
         r"\b(?:expire|expires|expiring|terminate|terminates|end|ends|ending|cease)\s+(?:automatically\s+)?"
-        r"(?:on|at\s+(?:the\s+)?(?:close|end)\s+of\s+(?:business\s+)?(?:on\s+)?)\s*(?:the\s+)?$",
+        r"(?:on|at\s+(?:the\s+)?(?:close|end)\s+of\s+(?:business\s+)?(?:on\s+)?|at\s+(?:midnight|noon|"
+        r"\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?\s?m\.?)?)\s*(?:\([^)]{0,30}\)\s*|[A-Z]{2,4}\s+)?(?:local\s+time\s+)?on)"
+        r"\s*(?:the\s+)?$",
     ),
     (
         "expiration.until",
@@ -93,7 +100,11 @@ _EXPIRATION_AFTER = cues(
 # Documents that are not this agreement: a date next to them dates that document, not ours.
 _OTHER_DOCUMENT = re.compile(
     r"\b(?:supersed\w*|pursuant\s+to|prior|previous|letter\s+of\s+intent|amend\w*|terminat\w*\s+the|"
-    r"referenced|framework|original)\b",
+    r"referenced|framework|original|subject\s+to|reference\s+is\s+made|restat\w*|under\s+the|"
+    r"issued\s+under|governed\s+by\s+the)\b"
+    # "... the Master Services Agreement dated": a date right after another agreement's name dates it.
+    r"|\b(?:the|an?|that|such)\s+(?:(?-i:[A-Z])[\w&-]*\s+){1,6}(?:agreement|contract|order|letter)\s*,?\s*"
+    r"(?:dated|made|entered\s+into)\b[^.;]{0,20}$",
     re.I,
 )
 _TERM_WORDS = re.compile(r"\b(?:term|agreement|lease|contract|force|effect|expire|continue)\b", re.I)

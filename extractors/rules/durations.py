@@ -1,7 +1,7 @@
 """The duration grammar: lengths of time as contracts write them, normalised to "<n> <unit>(s)".
 
 twenty-four (24) months | 24 months | two years | one (1) year | a 6-month period | eighteen-month
-thirty (30) days | 90 calendar days | five business days
+thirty (30) days | 30 (thirty) days | 90 calendar days | five business days
 """
 
 from __future__ import annotations
@@ -9,12 +9,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractors.rules.numbers import COUNT_RE, parse_count
+from extractors.rules.numbers import COUNT_RE, WORDS_RE, parse_count
 
 _UNIT = r"(?P<unit>day|week|month|year)s?"
 # "(24) months", "twenty-four months", "24-month", "a one-year"; "calendar"/"business" qualify days.
+# A count restated in brackets ("30 (thirty) days", "24 (24) months") is the same count: skipped.
 DURATION_RE = re.compile(
-    rf"(?<![\w$£€.,])(?P<count>{COUNT_RE})[\s-]*(?:\(\s*\d{{1,4}}\s*\)\s*)?(?:calendar\s+|business\s+|working\s+)?"
+    rf"(?<![\w$£€.,])(?P<count>{COUNT_RE})[\s-]*(?:\(\s*(?:\d{{1,4}}|{WORDS_RE})\s*\)\s*)?"
+    rf"(?:calendar\s+|business\s+|working\s+)?"
     rf"{_UNIT}\b",
     re.I,
 )

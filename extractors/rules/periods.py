@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from extractors.rules.candidates import Candidate
-from extractors.rules.context import after, before, sentence
+from extractors.rules.context import after, before, sentence, sentence_bounds
 from extractors.rules.cues import cues, first_cue
 from extractors.rules.durations import find_durations
 from extractors.rules.text import PageText
@@ -112,6 +112,14 @@ _TERMINATION = re.compile(
     r"\bbring\s+(?:this|the)\s+\w+\s+to\s+an\s+end|\bresign\w*",
     re.I,
 )
+# "notice of termination not less than 60 days before the renewal date" stops a renewal: not the
+# notice period for ending the agreement early.
+_BEFORE_RENEWAL = re.compile(
+    r"^\s*(?:\)\s*)?(?:'\s*s?\s*)?(?:prior\s+|advance\s+)?(?:written\s+)?(?:notice\s+)?(?:before|prior\s+to|"
+    r"in\s+advance\s+of)\s+(?:the\s+)?(?:(?:end|expiry|expiration)\s+of\s+the\s+)?(?:then[\s-]+current\s+)?"
+    r"(?:renewal|anniversary|expir\w*|end\b|term\b|initial\s+term)",
+    re.I,
+)
 _NOT_TERMINATION_NOTICE = re.compile(
     r"\b(?:cure|cured|remedy|remedied|breach\w*|non-?renewal|not\s+to\s+renew|insolven\w*)\b", re.I
 )
@@ -143,9 +151,13 @@ def duration_candidates(page: PageText) -> list[Candidate]:
             or (_IN_ADVANCE.search(right) and re.search(r"\bnotice\b", whole, re.I))
             or _AFTER_NOTICE.search(right)
         )
-        near = text[max(0, found.start - 90) : found.end + 90]
-        local_exclusion = _NOT_TERMINATION_NOTICE.search(near) or re.search(
-            r"\bnon-?renewal|not\s+to\s+renew|\bcure\b", whole, re.I
+        # Near the period and in its own sentence: the next sentence's cure period is no exclusion.
+        lo, hi = sentence_bounds(text, found.start, found.end)
+        near = text[max(lo, found.start - 90) : min(hi, found.end + 90)]
+        local_exclusion = (
+            _NOT_TERMINATION_NOTICE.search(near)
+            or re.search(r"\bnon-?renewal|not\s+to\s+renew|\bcure\b", whole, re.I)
+            or (re.search(r"\brenew", whole, re.I) and _BEFORE_RENEWAL.search(right))
         )
         if notice and _TERMINATION.search(whole) and not local_exclusion:
             days = _days(found.count, found.unit)

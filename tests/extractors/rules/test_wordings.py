@@ -98,3 +98,41 @@ def test_english_agreement(make_pages: Pages) -> None:
     assert got["signatories"] == [
         {"name": "John Smith", "title": "Director", "party": "ACME SUPPLIES LIMITED", "date": None}
     ]
+
+
+def test_figures_before_words_and_an_expiry_at_a_time_of_day(make_pages: Pages) -> None:
+    got = _record(
+        make_pages(
+            [
+                "SERVICES AGREEMENT",
+                "",
+                "This Agreement is subject to the Master Services Agreement dated Sep 22, 2015.",
+                "Effective 8 August 2022, the undersigned parties agree to the terms set out below.",
+                "This Agreement will continue in effect for 24 (twenty-four) months from the Effective Date.",
+                "The Term ends at 11:59 p.m. on 7 August 2024.",
+                "Thereafter this Agreement will automatically renew for additional periods of 2 (two) years",
+                "unless either party gives notice of termination at least 90 (ninety) days before the",
+                "renewal date.",
+                "Either party may end this Agreement on not less than 120 (one hundred and twenty) days",
+                "notice in writing to the other. A party in breach shall have 30 days to cure the breach.",
+            ]
+        )
+    )
+    assert got["effective_date"] == ["2022-08-08"]  # not the other agreement's date
+    assert got["term"] == ["24 months"]
+    assert got["expiration_date"] == ["2024-08-07"]
+    assert got["renewal_term"] == ["2 years"]
+    # The 90 days stop a renewal and the 30 days cure a breach: neither is the notice to end it early.
+    assert got["termination_notice_days"] == [120]
+
+
+def test_an_agreement_that_takes_effect_on_and_from_a_date(make_pages: Pages) -> None:
+    got = _record(
+        make_pages(
+            [
+                "This Agreement takes effect on and from 21 January 2023.",
+                "This Agreement amends and restates the Supply Agreement dated as of 6 August 2020.",
+            ]
+        )
+    )
+    assert got["effective_date"] == ["2023-01-21"]
