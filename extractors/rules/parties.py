@@ -16,6 +16,7 @@ from extractors.rules.names import (
     LEGAL_SUFFIX_RE,
     clean_name,
     has_legal_suffix,
+    join_split_capitals,
     looks_like_name,
     looks_like_person,
     name_key,
@@ -34,7 +35,9 @@ _DEFINED = re.compile(
 # Where the clause introducing a party begins, searching back from its defined term.
 _CLAUSE_START = re.compile(
     r"(?:\bby\s+and\s+between\b|\bbetween\b|\bamong\b|\bWHEREAS\b,?|,\s*and\b|\)\s*,?\s*and\b|;\s*(?:and\b)?|"
-    r"\b(?:made|entered\s+into|executed)\s+(?:by|with)\b|[.:;]\s*\n\n|\n+(?=\s*\(?(?:\d{1,2}|[a-z]|[ivx]+)[.)]\s)|^|\bagreement\s+(?:is\s+)?(?:made|entered\s+into)\b[^,()]{0,40}?\bby\b)",
+    r"\b(?:made|entered\s+into|executed)\s+(?:by|with)\b|[.:;]\s*\n\n|"
+    # Headings that open a list of parties: "RECITALS. A.", "BACKGROUND (A)", "PARTIES: (1)".
+    r"\b(?-i:RECITALS?|Recitals?|BACKGROUND|Background|PARTIES|WITNESSETH)\s*[.:]?\s*(?:\(?[A-H1-9][.)]\s+)?|\n+(?=\s*\(?(?:\d{1,2}|[a-z]|[ivx]+)[.)]\s)|^|\bagreement\s+(?:is\s+)?(?:made|entered\s+into)\b[^,()]{0,40}?\bby\b)",
     re.I,
 )
 # Where the name ends inside that clause: ", a Delaware corporation", ", an individual", ", with offices".
@@ -122,6 +125,7 @@ def find_defined_parties(text: str) -> list[DefinedParty]:
         if located is None:
             continue
         name, start, end = located
+        name = join_split_capitals(name)  # "J uniper Biotech Inc.": OCR cut the capital off
         bare = name[4:] if name.lower().startswith("the ") else name  # "The Regents of ..."
         if not looks_like_name(bare, max_tokens=12) or re.search(r"\bagreement\b", name, re.I):
             continue

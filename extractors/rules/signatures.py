@@ -392,6 +392,28 @@ _DEED_BY = re.compile(
 )
 
 
+# "Date: 6 October 2023" on a line of its own under an execution clause or a signer's name.
+_DATE_LINE = re.compile(
+    r"^[ \t]*(?:date[d]?|date\s+signed|signed\s+on|on)?[ \t]*[:|]?[ \t]*(?P<d>[^\n]*\d[^\n]*?)[ \t]*$",
+    re.I | re.M,
+)
+
+
+def _date_below(text: str, position: int, limit: int = 2) -> Cell | None:
+    """The date on one of the next `limit` non-empty lines below `position`, when that line is just a date."""
+    start = text.find("\n", position)
+    if start < 0:
+        return None
+    for line in list(re.finditer(r"[^\n]*\S[^\n]*", text[start:]))[:limit]:
+        found = _DATE_LINE.fullmatch(line.group())
+        if found and re.search(r"\b(?:19|20)\d{2}\b", found.group("d")) and len(found.group("d")) <= 40:
+            begin = start + line.start() + found.start("d")
+            return Cell(found.group("d"), begin, begin + len(found.group("d")))
+        if re.match(r"\s*(?:signed|executed|for\s+and\s+on)", line.group(), re.I):
+            break  # the next block begins
+    return None
+
+
 def find_signed_by(text: str) -> list[Block]:
     blocks = []
     for pattern in (_SIGNED_BY, _BEHALF_BY, _DEED_BY):
@@ -411,6 +433,7 @@ def find_signed_by(text: str) -> list[Block]:
                     name=Cell(name, match.start("name"), match.start("name") + len(name)),
                     title=title_cell,
                     party=Cell(party, match.start("party"), match.start("party") + len(party)),
+                    date=_date_below(text, match.end()),
                     labels={"by"},
                 )
             )

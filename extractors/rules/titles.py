@@ -85,9 +85,14 @@ _TYPE_STEMS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 
 def contract_type_of(title: str) -> str:
-    found = next((name for name, pattern in TYPE_RULES if pattern.search(title)), None)
-    if found:
-        return found
+    """The type a title names; in "Employment and Confidentiality Agreement" the first subject leads."""
+    matches = [
+        (match.start(), order, name)
+        for order, (name, pattern) in enumerate(TYPE_RULES)
+        if (match := pattern.search(title))
+    ]
+    if matches:
+        return min(matches)[2]
     compact = re.sub(r"[^a-z]", "", title.lower())
     return next((name for name, stems in _TYPE_STEMS if any(s in compact for s in stems)), "other")
 

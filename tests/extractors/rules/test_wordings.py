@@ -136,3 +136,33 @@ def test_an_agreement_that_takes_effect_on_and_from_a_date(make_pages: Pages) ->
         )
     )
     assert got["effective_date"] == ["2023-01-21"]
+
+
+def test_recitals_with_lettered_parties_and_english_execution_clauses(make_pages: Pages) -> None:
+    got = _record(
+        make_pages(
+            [
+                "EMPLOYMENT AND CONFIDENTIALITY AGREEMENT",
+                "Dated: 16 June 2025",
+                'RECITALS. A. J uniper Robotics Inc., a Delaware corporation ("Employer"), is in the',
+                'business of logistics. B. Grace Whitfield, an individual ("Executive"), wishes to be employed.',
+                "",
+                "The parties have signed this Agreement on the dates set out below.",
+                "",
+                "SIGNED for and on behalf of Juniper Robotics Inc. by Maria Moreau, Managing Director",
+                "",
+                "Date: 17 June 2025",
+                "",
+                "SIGNED for and on behalf of Grace Whitfield by Grace Whitfield, Executive",
+                "Date: 18 June 2025",
+            ]
+        )
+    )
+    assert got["contract_type"] == ["employment"]  # the title's first subject, not "confidentiality"
+    # The heading and its letter are not part of the name; OCR's split capital is joined again.
+    assert [p["name"] for p in got["parties"]] == ["Juniper Robotics Inc.", "Grace Whitfield"]
+    assert [(s["name"], s["date"]) for s in got["signatories"]] == [
+        ("Maria Moreau", "2025-06-17"),
+        ("Grace Whitfield", "2025-06-18"),
+    ]
+    assert got["execution_date"] == ["2025-06-18"]
