@@ -145,7 +145,7 @@ def test_recitals_with_lettered_parties_and_english_execution_clauses(make_pages
                 "EMPLOYMENT AND CONFIDENTIALITY AGREEMENT",
                 "Dated: 16 June 2025",
                 'RECITALS. A. J uniper Robotics Inc., a Delaware corporation ("Employer"), is in the',
-                'business of logistics. B. Grace Whitfield, an individual ("Executive"), wishes to be employed.',
+                'business of logistics. B. Grace Whitfield, an individual ("Executive"), wishes to join.',
                 "",
                 "The parties have signed this Agreement on the dates set out below.",
                 "",
