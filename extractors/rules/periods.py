@@ -120,6 +120,7 @@ _BEFORE_RENEWAL = re.compile(
     r"(?:renewal|anniversary|expir\w*|end\b|term\b|initial\s+term)",
     re.I,
 )
+_RENEWS_UNLESS = re.compile(r"\b(?:renew\w*|extend\w*|roll\w*\s+over)\b[^.;]{0,200}?\bunless\b", re.I)
 _NOT_TERMINATION_NOTICE = re.compile(
     r"\b(?:cure|cured|remedy|remedied|breach\w*|non-?renewal|not\s+to\s+renew|insolven\w*)\b", re.I
 )
@@ -158,6 +159,9 @@ def duration_candidates(page: PageText) -> list[Candidate]:
             _NOT_TERMINATION_NOTICE.search(near)
             or re.search(r"\bnon-?renewal|not\s+to\s+renew|\bcure\b", whole, re.I)
             or (re.search(r"\brenew", whole, re.I) and _BEFORE_RENEWAL.search(right))
+            # "renews for one-year terms, unless terminated by either party on 90 days' notice": the
+            # notice stops the renewal; it is not the notice for ending the agreement early.
+            or (_RENEWS_UNLESS.search(whole) and re.search(r"\bunless\b", left, re.I))
         )
         if notice and _TERMINATION.search(whole) and not local_exclusion:
             days = _days(found.count, found.unit)

@@ -166,3 +166,17 @@ def test_recitals_with_lettered_parties_and_english_execution_clauses(make_pages
         ("Grace Whitfield", "2025-06-18"),
     ]
     assert got["execution_date"] == ["2025-06-18"]
+
+
+def test_notice_that_stops_a_renewal_is_not_the_termination_notice(make_pages: Pages) -> None:
+    got = _record(
+        make_pages(
+            [
+                "At the end of the Initial Term the Agreement shall be extended automatically for",
+                "consecutive terms of 1 (one) year, unless terminated by either party upon",
+                "ninety (90) days notice.",
+            ]
+        )
+    )
+    assert got["auto_renewal"] == [True] and got["renewal_term"] == ["1 year"]
+    assert got["termination_notice_days"] == []
