@@ -25,6 +25,7 @@ from extractors.rules.parties import (
     find_listed_parties,
     find_role_lines,
 )
+from extractors.rules.signature_lines import find_name_lines
 from extractors.rules.signatures import (
     find_blocks,
     find_labelled_below,
@@ -148,6 +149,7 @@ def document_candidates(pages: list[PageText], *, day_first: bool) -> list[Candi
             *find_signature_table(page),
             *find_pipe_table(page.text),
             *find_rule_blocks(page.text),
+            *find_name_lines(page.text),
         ]
         for block in blocks:
             if any(same_name(block.name.value, c.value["name"]) for c in out if c.page == page.number):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from extractors.rules.candidates import Candidate
-from extractors.rules.context import after, before, sentence
+from extractors.rules.context import after, before, sentence, sentence_bounds
 from extractors.rules.cues import cues, first_cue
 from extractors.rules.jurisdictions import US_STATES, find_places
 from extractors.rules.text import PageText
@@ -18,6 +18,7 @@ _LAW_CONTEXT = re.compile(
     r"(?:the\s+)?(?:\w+\s+)?laws?)\b",
     re.I,
 )
+_LAW_LABEL = re.compile(r"\b(?:governing|applicable)\s+law\s*[:.\-]\s*$", re.I)
 _LAW_BEFORE = cues(
     ("law.laws_of", r"\blaws?\s+(?:of|in\s+force\s+in|applicable\s+in|prevailing\s+in)\s*(?:the\s+)?$"),
     ("law.heading", r"\bgoverning\s+law\s*(?:and\s+jurisdiction\s*)?[:.\-]\s*$"),
@@ -35,7 +36,10 @@ def law_candidates(page: PageText) -> list[Candidate]:
     out = []
     for found in find_places(page.text):
         whole = sentence(page.text, found.start, found.end)
-        if not _LAW_CONTEXT.search(whole):
+        lo, _ = sentence_bounds(page.text, found.start, found.end)
+        # "Governing law: The laws of ...": the label ends the sentence before the one naming the place.
+        labelled = _LAW_LABEL.search(page.text[max(0, lo - 40) : lo])
+        if not (_LAW_CONTEXT.search(whole) or labelled):
             continue
         left, right = before(page.text, found.start, 60), after(page.text, found.end, 20)
         rule = first_cue(_LAW_BEFORE, left) or ("law.adjective" if _LAW_AFTER.search(right) else None)

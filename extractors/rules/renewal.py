@@ -28,6 +28,8 @@ _RENEWS = cues(
         r"(?:mutual|written)",
     ),
     ("renews.no", r"\bauto(?:matic)?[\s-]?renew\w*\s*[:|\-]\s*(?:no|none|n/?a|not\s+applicable)\b"),
+    # "No renewal of this Agreement shall occur without a written amendment".
+    ("renews.no", r"\bno\s+(?:renewal|extension)\b[^.;]{0,80}?\b(?:without|unless|except|other\s+than)\b"),
     (
         "renews.mutual",
         r"\b(?:may|can|could)\s+(?:only\s+)?be\s+(?:renewed|extended)\b[^.;]{0,100}?\b(?:mutual|"
@@ -52,6 +54,11 @@ _RENEWS = cues(
         "renews.unless",
         r"\b(?:shall|will)\s+(?:thereafter\s+)?(?:be\s+)?(?:renew|renewed|extend|extended)\b[^.;]{0,160}"
         r"\bunless\b",
+    ),
+    # "Unless either party gives notice ..., the term is extended by one year each time."
+    (
+        "renews.unless",
+        r"\bunless\b[^.;]{0,160}?\b(?:is|are|shall\s+be|will\s+be)\s+(?:automatically\s+)?(?:renewed|extended)\b",
     ),
     ("renews.year_to_year", r"\b(?:from\s+)?(?:year|month)[\s-]+to[\s-]+(?:year|month)\b"),
     # "shall renew for successive one-year terms", "will continue for further periods of 12 months".

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from extractors.rules.names import (
     LEGAL_SUFFIX_RE,
     clean_name,
+    has_legal_suffix,
     join_split_capitals,
     looks_like_name,
     looks_like_person,
@@ -35,7 +36,7 @@ _LABELS: dict[str, str] = {
     "date": r"Date(?:d)?(?:\s+(?:signed|of\s+(?:signature|execution)))?|Signing\s+Date|Signed\s+on|"
     r"Executed\s+on",
 }
-_LABEL_RE = re.compile(
+LABEL_RE = re.compile(
     r"(?<![\w])(?P<label>" + "|".join(f"(?P<{k}>{v})" for k, v in _LABELS.items()) + r")\s*(?:[:.;|]|-\s)",
     re.I,
 )
@@ -90,7 +91,7 @@ class Block:
 
 def _cells(line: str, offset: int) -> dict[str, list[Cell]]:
     """The labelled cells of one line: {"name": [Cell, Cell]} for two blocks side by side."""
-    matches = list(_LABEL_RE.finditer(line))
+    matches = list(LABEL_RE.finditer(line))
     out: dict[str, list[Cell]] = {}
     for i, match in enumerate(matches):
         kind = next(k for k in _LABELS if match.group(k))
@@ -102,7 +103,7 @@ def _cells(line: str, offset: int) -> dict[str, list[Cell]]:
     return out
 
 
-def _is_rule(text: str) -> bool:
+def is_rule(text: str) -> bool:
     return bool(_SIGNATURE_LINE.match(text.strip()))
 
 
@@ -112,16 +113,16 @@ def _cut_description(name: str) -> str:
     return clean_name(name[: cut.start()]) if cut else name
 
 
-def _header(lines: list[tuple[int, str]], index: int) -> tuple[Cell | None, str | None]:
+def header_above(lines: list[tuple[int, str]], index: int) -> tuple[Cell | None, str | None]:
     """The party a block signs for: the nearest name-like line above its first label (at most 4 up)."""
     for back in range(1, 5):
         if index - back < 0:
             break
         offset, line = lines[index - back]
         text = line.strip()
-        if not text or _is_rule(text):
+        if not text or is_rule(text):
             continue
-        if _LABEL_RE.match(text):
+        if LABEL_RE.match(text):
             break
         if behalf := _ON_BEHALF.match(text):
             name = _cut_description(clean_name(behalf.group("name")))
@@ -135,7 +136,10 @@ def _header(lines: list[tuple[int, str]], index: int) -> tuple[Cell | None, str 
             start = offset + line.find(name[:3])
             return Cell(name, start, start + len(name)), role.group("role").strip()
         name = _cut_description(clean_name(text))
-        if looks_like_name(name, max_tokens=8) and not TITLE_WORDS.fullmatch(name):
+        # "Chief Executive Officer" above a block is the previous signer's title, not a party.
+        if looks_like_name(name, max_tokens=8) and not (
+            TITLE_WORDS.search(name) and not has_legal_suffix(name)
+        ):
             start = offset + line.find(name[:3])
             return Cell(name, start, start + len(name)), None
         if _LEAD_IN.match(text) and len(text) < 80:
@@ -144,7 +148,7 @@ def _header(lines: list[tuple[int, str]], index: int) -> tuple[Cell | None, str 
     return None, None
 
 
-def _witnessed(lines: list[tuple[int, str]], first: int, last: int) -> bool:
+def witnessed(lines: list[tuple[int, str]], first: int, last: int) -> bool:
     """Whether the block on lines first..last is a witness's or a notary's (a label or a heading says so)."""
     seen = 0
     for index in range(first - 1, max(-1, first - 6), -1):
@@ -154,7 +158,7 @@ def _witnessed(lines: list[tuple[int, str]], first: int, last: int) -> bool:
         if _WITNESS.search(text):
             return True
         seen += 1
-        if seen >= 2 or (_LABEL_RE.match(text) and not _is_rule(text)):
+        if seen >= 2 or (LABEL_RE.match(text) and not is_rule(text)):
             break
     return any(_WITNESS.search(lines[i][1]) for i in range(first, min(last + 1, len(lines))))
 
@@ -179,7 +183,7 @@ def _value_below(lines: list[tuple[int, str]], index: int) -> Cell | None:
         return None
     offset, line = lines[index + 1]
     text = line.strip(" _|\t")
-    if not text or _LABEL_RE.search(line) or _is_rule(line):
+    if not text or LABEL_RE.search(line) or is_rule(line):
         return None
     start = offset + line.find(text)
     return Cell(text, start, start + len(text))
@@ -198,7 +202,7 @@ def _split_name_title(cell: Cell) -> tuple[Cell, Cell | None]:
 def _inline_header(offset: int, line: str) -> tuple[bool, Cell | None, int, str]:
     """ "ACME, INC. By: Jane Roe Its: President": the party, then the block, on one line. Returns whether
     the line can start a block, the party cell, and the line from its first label on."""
-    first_label = _LABEL_RE.search(line)
+    first_label = LABEL_RE.search(line)
     if not first_label or not line[: first_label.start()].strip():
         return True, None, offset, line
     lead = line[: first_label.start()]
@@ -253,11 +257,11 @@ def _read_run(
     run, j = [cells], first + _fill_below(lines, first, cells)
     while j < len(lines) and j - first < 8:
         stripped = lines[j][1].strip()
-        if not stripped or _is_rule(stripped):
+        if not stripped or is_rule(stripped):
             j += 1
             continue
         more = _cells(lines[j][1], lines[j][0])
-        if not more or _LABEL_RE.match(stripped) is None or ("by" in more and len(run) > 1):
+        if not more or LABEL_RE.match(stripped) is None or ("by" in more and len(run) > 1):
             break
         # A label met again on a line of its own starts the next block ("Name:" twice, stacked).
         if any(len(values) == 1 and kind in part for kind, values in more.items() for part in run):
@@ -313,11 +317,11 @@ def find_blocks(text: str) -> list[Block]:
             continue
         first = i
         run, j = _read_run(lines, first, cells)
-        if _witnessed(lines, first, j - 1):
+        if witnessed(lines, first, j - 1):
             i = j
             continue
         merged = _merge_run(run)
-        header, role = (inline_header, None) if inline_header else _header(lines, first)
+        header, role = (inline_header, None) if inline_header else header_above(lines, first)
         names = _signer_names(merged)
         columns = len(names)
         for column, raw_name in enumerate(names):
@@ -354,7 +358,7 @@ def _columns_headers(lines: list[tuple[int, str]], first: int, blocks: list[Bloc
         if first - back < 0:
             return
         offset, line = lines[first - back]
-        if not line.strip() or _is_rule(line):
+        if not line.strip() or is_rule(line):
             continue
         parts = list(re.finditer(r"[^:|]+?(?:" + LEGAL_SUFFIX_RE.pattern + r"|:|\|)", line, re.I))
         if len(parts) != len(blocks):
@@ -399,7 +403,7 @@ _DATE_LINE = re.compile(
 )
 
 
-def _date_below(text: str, position: int, limit: int = 2) -> Cell | None:
+def date_below(text: str, position: int, limit: int = 2) -> Cell | None:
     """The date on one of the next `limit` non-empty lines below `position`, when that line is just a date."""
     start = text.find("\n", position)
     if start < 0:
@@ -433,7 +437,7 @@ def find_signed_by(text: str) -> list[Block]:
                     name=Cell(name, match.start("name"), match.start("name") + len(name)),
                     title=title_cell,
                     party=Cell(party, match.start("party"), match.start("party") + len(party)),
-                    date=_date_below(text, match.end()),
+                    date=date_below(text, match.end()),
                     labels={"by"},
                 )
             )
@@ -457,7 +461,7 @@ def find_labelled_below(text: str) -> list[Block]:
             continue
         offset, above = lines[index - 1]
         name = clean_name(above)
-        if not looks_like_person(name) or _witnessed(lines, index - 1, index):
+        if not looks_like_person(name) or witnessed(lines, index - 1, index):
             continue
         block = Block(name=Cell(name, offset + above.find(name), offset + above.find(name) + len(name)))
         for later in range(index + 1, min(index + 5, len(lines) - 1)):
@@ -470,13 +474,13 @@ def find_labelled_below(text: str) -> list[Block]:
                 block.title = cell
             elif below and below.group("date"):
                 block.date = cell
-        header, block.role = _header([(o, t) for o, t in lines], max(0, index - 2))
+        header, block.role = header_above([(o, t) for o, t in lines], max(0, index - 2))
         block.party = header
         blocks.append(block)
     return blocks
 
 
-_SIGNATURE_CUE = re.compile(
+SIGNATURE_CUE = re.compile(
     r"in\s+witness|executed|signature|signed|agreed\s+(?:and|&)\s+accepted|accepted\s+(?:and|&)\s+agreed",
     re.I,
 )
@@ -490,7 +494,7 @@ def find_rule_blocks(text: str) -> list[Block]:  # noqa: PLR0915 (one pass over 
         By: ____________________          /s/ Jane Roe
         Jane Roe, Chief Executive Officer Director
     """
-    if not _SIGNATURE_CUE.search(text):
+    if not SIGNATURE_CUE.search(text):
         return []
     lines = [(m.start(), m.group()) for m in re.finditer(r"[^\n]+", text)]
     blocks: list[Block] = []
@@ -518,7 +522,7 @@ def find_rule_blocks(text: str) -> list[Block]:  # noqa: PLR0915 (one pass over 
                 index += 1
                 continue
             name_offset, name_line = lines[name_index]
-        if _LABEL_RE.search(name_line) or _is_rule(name_line):
+        if LABEL_RE.search(name_line) or is_rule(name_line):
             index += 1
             continue
         cell = Cell(name_line.strip(), name_offset + name_line.find(name_line.strip()), 0)
@@ -541,7 +545,7 @@ def find_rule_blocks(text: str) -> list[Block]:  # noqa: PLR0915 (one pass over 
             if (
                 TITLE_WORDS.search(title_text)
                 and len(title_text.split()) <= 6
-                and not _LABEL_RE.search(title_line)
+                and not LABEL_RE.search(title_line)
             ):
                 title_cell = Cell(title_text, title_offset + title_line.find(title_text), 0)
                 title_cell.end = title_cell.start + len(title_text)
@@ -556,10 +560,10 @@ def find_rule_blocks(text: str) -> list[Block]:  # noqa: PLR0915 (one pass over 
         if title_cell is None and not typed:
             index += 1
             continue
-        if _witnessed(lines, rule_index, name_index):
+        if witnessed(lines, rule_index, name_index):
             index = name_index + 1
             continue
-        header, role = _header(lines, rule_index)
+        header, role = header_above(lines, rule_index)
         blocks.append(
             Block(
                 name=Cell(name, name_cell.start, name_cell.start + len(name)),
