@@ -25,7 +25,7 @@ from extractors.rules.parties import (
     find_listed_parties,
     find_role_lines,
 )
-from extractors.rules.signature_lines import find_name_lines
+from extractors.rules.signature_lines import ends_with_execution_clause, find_name_lines
 from extractors.rules.signatures import (
     find_blocks,
     find_labelled_below,
@@ -61,6 +61,13 @@ def _parties(pages: list[PageText]) -> list[_Party]:
                     c = known.candidate
                     found[i] = _party(known.name, party.role, c.page, c.start, c.end, c.rule)
                 return
+            if _ends_with(known.name, party.name) or _ends_with(party.name, known.name):
+                # "RECITALS. A. Acme Inc." and "Acme Inc.": one party, read with and without the words
+                # before its name. The shorter reading is the name; the role is whichever rule found one.
+                short, long = sorted((known, party), key=lambda p: len(p.name))
+                c = short.candidate
+                found[i] = _party(short.name, short.role or long.role, c.page, c.start, c.end, c.rule)
+                return
         found.append(party)
 
     for page in pages:
@@ -77,6 +84,14 @@ def _parties(pages: list[PageText]) -> list[_Party]:
         for named in find_between_parties(page.text):
             add(_party(named.name, None, page.number, named.start, named.end, "party.between"))
     return found
+
+
+def _ends_with(longer: str, shorter: str) -> bool:
+    """Whether `longer` is `shorter` with words in front: "Jan. 18, 2021. Acme Inc." and "Acme Inc.".
+    A person's surname ("Jane Smith", "Smith Ltd.") is not such a case."""
+    long_key, short_key = name_key(longer), name_key(shorter)
+    grown = bool(short_key) and long_key != short_key and long_key.endswith(" " + short_key)
+    return grown and not looks_like_person(longer)
 
 
 def _resolve_party(header: str | None, parties: list[_Party]) -> str | None:
@@ -141,7 +156,8 @@ def document_candidates(pages: list[PageText], *, day_first: bool) -> list[Candi
     parties = _parties(pages)
     out: list[Candidate] = []
     signature_dates: list[Candidate] = []
-    for page in pages:
+    for previous, page in zip([None, *pages], pages, strict=False):
+        continued = previous is not None and ends_with_execution_clause(previous.text)
         blocks = [
             *find_blocks(page.text),
             *find_signed_by(page.text),
@@ -149,7 +165,7 @@ def document_candidates(pages: list[PageText], *, day_first: bool) -> list[Candi
             *find_signature_table(page),
             *find_pipe_table(page.text),
             *find_rule_blocks(page.text),
-            *find_name_lines(page.text),
+            *find_name_lines(page.text, continued=continued),
         ]
         for block in blocks:
             if any(same_name(block.name.value, c.value["name"]) for c in out if c.page == page.number):

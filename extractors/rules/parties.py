@@ -37,7 +37,9 @@ _CLAUSE_START = re.compile(
     r"(?:\bby\s+and\s+between\b|\bbetween\b|\bamong\b|\bWHEREAS\b,?|,\s*and\b|\)\s*,?\s*and\b|;\s*(?:and\b)?|"
     r"\b(?:made|entered\s+into|executed)\s+(?:by|with)\b|[.:;]\s*\n\n|"
     # Headings that open a list of parties: "RECITALS. A.", "BACKGROUND (A)", "PARTIES: (1)".
-    r"\b(?-i:RECITALS?|Recitals?|BACKGROUND|Background|PARTIES|WITNESSETH)\s*[.:]?\s*(?:\(?[A-H1-9][.)]\s+)?|\n+(?=\s*\(?(?:\d{1,2}|[a-z]|[ivx]+)[.)]\s)|^|\bagreement\s+(?:is\s+)?(?:made|entered\s+into)\b[^,()]{0,40}?\bby\b)",
+    r"\b(?-i:RECITALS?|Recitals?|BACKGROUND|Background|PARTIES|WITNESSETH)\s*[.:]?\s*(?:\(?[A-H1-9][.)]\s+)?|"
+    # The next lettered recital: "... industrial components. B. Beacon Ltd., a Texas corporation".
+    r"(?<=[.;:])\s+\(?(?-i:[A-H])[.)]\s+|\n+(?=\s*\(?(?:\d{1,2}|[a-z]|[ivx]+)[.)]\s)|^|\bagreement\s+(?:is\s+)?(?:made|entered\s+into)\b[^,()]{0,40}?\bby\b)",
     re.I,
 )
 # Where the name ends inside that clause: ", a Delaware corporation", ", an individual", ", with offices".

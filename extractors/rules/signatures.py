@@ -40,9 +40,10 @@ LABEL_RE = re.compile(
     r"(?<![\w])(?P<label>" + "|".join(f"(?P<{k}>{v})" for k, v in _LABELS.items()) + r")\s*(?:[:.;|]|-\s)",
     re.I,
 )
-# A witness or a notary signs too, but is not a signatory of the agreement.
+# A witness or a notary signs too, but is not a signatory of the agreement. "IN WITNESS WHEREOF" and
+# "AS WITNESS the hands of the parties" introduce the parties' own signatures.
 _WITNESS = re.compile(
-    r"(?<!in\s)\bwitness(?!\s*wh)|\bwitnessed\b|in\s+the\s+presence\s+of|\bnotary\b|\bsworn\b|"
+    r"(?<!in\s)(?<!as\s)\bwitness(?!\s*wh)|\bwitnessed\b|in\s+the\s+presence\s+of|\bnotary\b|\bsworn\b|"
     r"acknowledged\s+before|subscribed\s+and|\bcommission\s+expires",
     re.I,
 )
@@ -481,7 +482,7 @@ def find_labelled_below(text: str) -> list[Block]:
 
 
 SIGNATURE_CUE = re.compile(
-    r"in\s+witness|executed|signature|signed|agreed\s+(?:and|&)\s+accepted|accepted\s+(?:and|&)\s+agreed",
+    r"(?:in|as)\s+witness|executed|signature|signed|agreed\s+(?:and|&)\s+accepted|accepted\s+(?:and|&)\s+agreed",
     re.I,
 )
 

@@ -206,6 +206,26 @@ STYLES: dict[str, tuple[list[str], list[tuple[str, str | None, str | None, str |
         ],
         [("Jane Roe", "President", "ACME WIDGETS, INC.", None)],
     ),
+    # OCR dropped the signature rules: names and capacities are all that is left.
+    "unlabelled_names_after_as_witness": (
+        [
+            "AS WITNESS the hands of the parties on 28 May 2023.",
+            "",
+            "Greyhound Holdings GmbH",
+            "",
+            "Maria Fairbanks (Managing Director)",
+            "28 May 2023",
+            "",
+            "Summit Labs, LLC",
+            "Michael Ramirez",
+            "General Counsel",
+            "Date: 29 May 2023",
+        ],
+        [
+            ("Maria Fairbanks", "Managing Director", "Greyhound Holdings GmbH", "2023-05-28"),
+            ("Michael Ramirez", "General Counsel", "Summit Labs, LLC", "2023-05-29"),
+        ],
+    ),
 }
 
 
@@ -218,3 +238,34 @@ def test_signature_style(style: str, make_pages: Pages) -> None:
 def test_execution_date_is_the_last_signature(make_pages: Pages) -> None:
     got = _record(make_pages(STYLES["stacked_by_name_title_date"][0]))
     assert got["execution_date"] == ["2024-03-05"]
+
+
+def test_unlabelled_blocks_on_the_page_after_the_execution_clause(make_pages: Pages) -> None:
+    got = _record(
+        make_pages(
+            [
+                'This Lease is made between Westbrook Industries LLC ("Landlord") and Sterling Foods',
+                'Corporation ("Tenant").',
+                "SIGNATURES",
+            ],
+            [
+                "LANDLORD",
+                "",
+                "Samuel Whitfield, Director",
+                "6 March 2018",
+                "",
+                "TENANT",
+                "Grace Castillo",
+                "Chief Operating Officer",
+            ],
+        )
+    )
+    assert [(s["name"], s["title"], s["party"], s["date"]) for s in got["signatories"]] == [
+        ("Samuel Whitfield", "Director", "Westbrook Industries LLC", "2018-03-06"),  # a role header resolved
+        ("Grace Castillo", "Chief Operating Officer", "Sterling Foods Corporation", None),
+    ]
+
+
+def test_a_name_and_title_in_the_body_are_not_a_signature(make_pages: Pages) -> None:
+    got = _record(make_pages(["Notices shall be sent to:", "Jane Roe", "General Counsel", "Acme Inc."]))
+    assert got["signatories"] == []
