@@ -105,10 +105,10 @@ class _Writer:
     generator's output, so reordering them changes the committed data.
     """
 
-    def __init__(self, index: int, seed: int) -> None:
+    def __init__(self, index: int, seed: int, pool: PhrasingPool | None = None) -> None:
         rng = self.rng = random.Random(f"{seed}:{index}")
         self.ctype = TYPES[index % len(TYPES)]
-        self.pool = POOLS[split_of(index)]
+        self.pool = pool or POOLS[split_of(index)]
         pool = self.pool
         self.law = rng.choice(vocab.JURISDICTIONS)
         home = self.law if rng.random() < 0.7 else rng.choice(vocab.JURISDICTIONS)
@@ -325,9 +325,10 @@ class _Writer:
         return [Block("para", witness.format(exec_date=exec_text)), Block("signatures", rows=tuple(rows))]
 
 
-def compose(index: int, seed: int) -> Draft:
-    """Document `index` of the set generated from `seed`."""
-    writer = _Writer(index, seed)
+def compose(index: int, seed: int, pool: PhrasingPool | None = None) -> Draft:
+    """Document `index` of the set generated from `seed`; with a tuning `pool`, a "dev" document in its
+    phrasing (the split pools are used only for the golden set itself)."""
+    writer = _Writer(index, seed, pool)
     opening, effective_stated = writer.opening()
     term = writer.term(effective_stated)
     payment, schedule = writer.payment()
@@ -342,7 +343,7 @@ def compose(index: int, seed: int) -> Draft:
     low, high = vocab.PAGE_RANGES[writer.ctype]
     return Draft(
         name=document_name(index),
-        split=split_of(index),
+        split="dev" if pool else split_of(index),
         layout=writer.rng.choice(writer.pool.layouts),
         fields=ContractFields.model_validate(writer.fields),
         target_pages=writer.rng.randint(low, high),

@@ -373,7 +373,10 @@ def _columns_headers(lines: list[tuple[int, str]], first: int, blocks: list[Bloc
 
 
 _PERSON = r"(?-i:[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){1,3})"
-_SUFFIXES = r"(?:Inc|Ltd|LLC|Limited|plc|PLC|LLP|L\.?P|Corp|GmbH|AG|SA|BV|NV)"
+_SUFFIXES = (
+    r"(?:Pte\.?\s+Ltd|Pty\.?\s+Ltd|Incorporated|Inc|Ltd|L\.L\.C|LLC|Limited|plc|PLC|LLP|L\.?P|Corporation|Corp|"
+    r"Company|Co|GmbH|AG|SA|BV|NV|DAC)"
+)
 _ENTITY = rf"(?-i:[A-Z0-9][^\n,;()]{{1,80}}?(?:,?\s+{_SUFFIXES}\.?)?)"
 # English execution clauses: "Signed by Jane Roe, Director, for and on behalf of Acme Limited",
 # "Signed for and on behalf of Acme Limited by Jane Roe, Director",

@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from goldset.compose import compose
 from goldset.generate import DEFAULT_SEED, generate
+from goldset.generate import main as generate_main
 from goldset.jurisdictions import alias_key, aliases_of
 from goldset.labels import GoldDocument, goldset_hash, load_goldset
 from goldset.spelling import write_date
-from goldset.templates import DEV_POOL, TEST_POOL, test_templates_hash
+from goldset.templates import DEV_POOL, TEST_POOL, TUNING_POOLS, test_templates_hash
 from goldset.templates.pool import PhrasingPool
 
 DATA = Path(__file__).resolve().parents[2] / "goldset" / "data"
@@ -89,3 +91,19 @@ def test_labelled_values_are_on_the_pages(gold: list[GoldDocument]) -> None:
             assert any(f" {a} " in key for a in aliases_of(doc.fields.governing_law)), doc.document
             counts["governing_law"] += 1
     assert counts["governing_law"] > 50 and counts["effective_date"] == len(gold)
+
+
+def test_a_tuning_pool_writes_dev_documents_in_its_own_phrasing(tmp_path: Path) -> None:
+    pool = TUNING_POOLS["signature-pages"]
+    gold = generate(tmp_path, seed=11, count=3, pool=pool)
+    assert {d.split for d in gold} == {"dev"}  # tuning data: never scored as test
+    assert {compose(i, 11, pool).layout for i in range(3)} <= set(pool.layouts)
+    assert [d.fields for d in load_goldset(tmp_path)] == [d.fields for d in gold]
+
+
+def test_a_tuning_set_never_overwrites_the_golden_set() -> None:
+    before = goldset_hash(DATA)
+    with pytest.raises(SystemExit) as refused:
+        generate_main(["--pool", "drafting", "--count", "1"])  # --out defaults to the golden set
+    assert refused.value.code == 2
+    assert goldset_hash(DATA) == before
