@@ -53,6 +53,8 @@ RULE_PRECISION: dict[str, float] = {
     "renews.rolling": 0.7,
     "renewal.loose": 0.7,
     "renewal.annual": 0.65,
+    # Version 5: the text says the agreement takes effect when the last party signs.
+    "effective.on_signing": 0.7,
 }
 # A rule not in the table: a modest prior, so an unmeasured cue never outranks a measured strong one.
 DEFAULT_PRECISION = 0.6

@@ -7,7 +7,7 @@ A party is defined on page 1 and signs on page 7; a signature block may name its
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from extractors.rules.candidates import Candidate
 from extractors.rules.dates import find_dates
@@ -152,6 +152,19 @@ def _type_hints(pages: list[PageText], parties: list[_Party]) -> list[Candidate]
     return out
 
 
+# "effective as of the date of the last signature below", "effective on the date it is signed by both
+# parties": the effective date is the execution date.
+_EFFECTIVE_ON_SIGNING = re.compile(
+    r"\beffective\s+(?:as\s+of\s+|on\s+|from\s+|upon\s+)?(?:the\s+)?(?:"
+    r"(?:date\s+(?:of\s+)?(?:the\s+)?)?(?:last|later|latest|final)\s+(?:date\s+)?(?:of\s+)?(?:the\s+)?"
+    r"(?:signature|execution|party\s+to\s+sign|(?:date\s+)?(?:signed|written|set\s+(?:forth|out)))"
+    r"|date\s+(?:on\s+which|that|when)\s+(?:it|this\s+\w+)\s+(?:is|has\s+been)\s+(?:signed|executed)\s+by\s+"
+    r"(?:both|all|each\s+of\s+the)\s+parties"
+    r"|(?:full\s+)?execution\s+(?:hereof|of\s+this\s+\w+)\s+by\s+(?:both|all)\s+parties)",
+    re.I,
+)
+
+
 def document_candidates(pages: list[PageText], *, day_first: bool) -> list[Candidate]:
     parties = _parties(pages)
     out: list[Candidate] = []
@@ -161,7 +174,7 @@ def document_candidates(pages: list[PageText], *, day_first: bool) -> list[Candi
         blocks = [
             *find_blocks(page.text),
             *find_signed_by(page.text),
-            *find_labelled_below(page.text),
+            *find_labelled_below(page),
             *find_signature_table(page),
             *find_pipe_table(page.text),
             *find_rule_blocks(page.text),
@@ -205,5 +218,8 @@ def document_candidates(pages: list[PageText], *, day_first: bool) -> list[Candi
     out += _type_hints(pages, parties)
     if signature_dates:
         # Executed when the last party signed.
-        out.append(max(signature_dates, key=lambda c: c.value))
+        executed = max(signature_dates, key=lambda c: c.value)
+        out.append(executed)
+        if any(_EFFECTIVE_ON_SIGNING.search(page.text) for page in pages):
+            out.append(replace(executed, field="effective_date", rule="effective.on_signing"))
     return out

@@ -29,7 +29,7 @@ from schemas.contract import ContractFields
 from schemas.introspect import list_fields, schema_digest
 from schemas.results import Evidence, ExtractedField, ExtractedValue, PageExtraction, PageStatus
 
-RULES_VERSION = "4"
+RULES_VERSION = "5"
 # Two different answers this close in confidence mean the document is ambiguous: say so.
 _RIVAL_RATIO = 0.9
 _RIVAL_PENALTY = 0.8

@@ -8,7 +8,7 @@ from difflib import SequenceMatcher
 # Legal-form suffixes, as written after a company name (with or without dots and commas).
 LEGAL_SUFFIX_RE = re.compile(
     r"(?:,?\s+)(?:Inc|Incorporated|Corp|Corporation|Co|Company|LLC|L\.L\.C|LLP|L\.L\.P|LP|L\.P|Ltd|Limited|"
-    r"PLC|P\.L\.C|GmbH|AG|SE|SA|S\.A|SAS|SARL|S\.A\.R\.L|BV|B\.V|NV|N\.V|DAC|Pte\.?\s+Ltd|Pty\.?\s+Ltd|"
+    r"PLC|plc|P\.L\.C|GmbH|AG|SE|SA|S\.A|SAS|SARL|S\.A\.R\.L|BV|B\.V|NV|N\.V|DAC|Pte\.?\s+Ltd|Pty\.?\s+Ltd|"
     r"Oy|AB|AS|ApS|KK|K\.K|S\.p\.A|SpA|S\.r\.l|Srl|ULC|PC|P\.C|LLLP)\.?(?![\w])",
 )
 # For comparing names, "ACME WIDGETS, INC." is "Acme Widgets, Inc.".
@@ -19,7 +19,8 @@ _NOT_NAME_START = {
     "between", "and", "of", "in", "on", "for", "to", "with", "as", "if",
 }  # fmt: skip
 DOTTED_ABBREVIATIONS = {"inc", "corp", "co", "ltd", "pte", "pty", "bros", "jr", "sr", "plc", "llc"}
-_CONNECTORS = {"&", "and", "of", "de", "du", "der", "van", "von", "la", "le", "the", "y", "und", "et"}
+# Lower-case words a name may hold: connectors, and "plc" as British companies write it.
+_CONNECTORS = {"&", "and", "of", "de", "du", "der", "van", "von", "la", "le", "the", "y", "und", "et", "plc"}
 
 
 def clean_name(text: str) -> str:
@@ -58,10 +59,22 @@ def looks_like_name(text: str, *, max_tokens: int = 10) -> bool:
     return all(t[0].isupper() or t[0].isdigit() or t.lower() in _CONNECTORS or t[0] in "&(" for t in tokens)
 
 
+# The printed labels of a form ("Printed Name", "Signature Title") are capitalised words, but no one's name.
+_FORM_WORDS = {
+    "print", "printed", "typed", "full", "name", "names", "signature", "signatures", "title", "date",
+    "position", "capacity", "authorized", "authorised", "signatory", "sign", "here",
+}  # fmt: skip
+
+
 def looks_like_person(text: str) -> bool:
     """Two to four capitalised words without a company suffix: "Grace Castillo", "Mary J. O'Neil"."""
     tokens = text.split()
-    return 2 <= len(tokens) <= 4 and looks_like_name(text) and not has_legal_suffix(text)
+    return (
+        2 <= len(tokens) <= 4
+        and looks_like_name(text)
+        and not has_legal_suffix(text)
+        and not all(re.sub(r"\W", "", token).lower() in _FORM_WORDS for token in tokens)
+    )
 
 
 def name_key(name: str) -> str:

@@ -38,8 +38,12 @@ _CLAUSE_START = re.compile(
     r"\b(?:made|entered\s+into|executed)\s+(?:by|with)\b|[.:;]\s*\n\n|"
     # Headings that open a list of parties: "RECITALS. A.", "BACKGROUND (A)", "PARTIES: (1)".
     r"\b(?-i:RECITALS?|Recitals?|BACKGROUND|Background|PARTIES|WITNESSETH)\s*[.:]?\s*(?:\(?[A-H1-9][.)]\s+)?|"
+    r"(?:^|\n)[ \t]*(?-i:Parties|Between)[ \t]*:|"
     # The next lettered recital: "... industrial components. B. Beacon Ltd., a Texas corporation".
-    r"(?<=[.;:])\s+\(?(?-i:[A-H])[.)]\s+|\n+(?=\s*\(?(?:\d{1,2}|[a-z]|[ivx]+)[.)]\s)|^|\bagreement\s+(?:is\s+)?(?:made|entered\s+into)\b[^,()]{0,40}?\bby\b)",
+    r"(?<=[.;:])\s+\(?(?-i:[A-H])[.)]\s+|"
+    # Canadian and English lists put "- and -" or "AND" on a line of its own between the parties.
+    r"\n[ \t]*-?[ \t]*and[ \t]*-?[ \t]*\n|\n+(?=\s*\(?(?:\d{1,2}|[a-z]|[ivx]+)[.)]\s)|^|"
+    r"\bagreement\s+(?:is\s+)?(?:made|entered\s+into)\b[^,()]{0,40}?\bby\b)",
     re.I,
 )
 # Where the name ends inside that clause: ", a Delaware corporation", ", an individual", ", with offices".
@@ -48,6 +52,8 @@ _NAME_END = re.compile(
     r"being|acting|registered|doing|d/b/a|formerly|company\s+(?:number|no|registration)|registration|"
     r"CIN|ABN|ACN|EIN|TIN|VAT|address|principal|resident|domiciled|residing)\b|\s+(?:with|having)\s+(?:its|a)\s+|\s*\("
     r"|\s+(?:residing|resident|domiciled|located|situated)\s+(?:at|in)\b|\s+of\s+\d"
+    # "WESTFIELD COUNCIL of Town Hall": a lower-case "of" after a name in capitals begins its address.
+    r"|(?-i:(?<=[A-Z]{2})\s+of\s+(?=[A-Z][a-z]))"
     r"|\s+(?:incorporated|registered|organi[sz]ed|established)\s+(?:and|in|under|with)\b|\s+whose\s+",
     re.I,
 )
@@ -174,14 +180,23 @@ _BETWEEN = re.compile(
 )
 
 
+def _ends_sentence(word: str) -> bool:
+    """ "2023." and "Compensation." end a sentence; "Inc.", "J." and "U.S." do not."""
+    stem = word[:-1]
+    abbreviation = "." in stem or stem.lower() in DOTTED_ABBREVIATIONS
+    return word.endswith(".") and len(stem) > 1 and not abbreviation
+
+
 def _company_before(text: str, suffix_end: int, floor: int) -> tuple[int, str] | None:
     """The company name ending at `suffix_end`: capitalised words (and "&", "of", "and") back from it."""
     tokens = list(re.finditer(r"[^\s,]+", text[floor:suffix_end]))
     start = None
-    for token in reversed(tokens):
+    for position, token in enumerate(reversed(tokens)):
         word = token.group()
         if word.lower() == "and" and text[: floor + token.start()].rstrip().endswith(","):
             break  # ", and Beacon Ltd.": the list's "and", not one inside a name
+        if position > 0 and _ends_sentence(word):
+            break  # "... on July 15, 2023. The Company": a name does not run across a full stop
         if word[0].isupper() or word[0].isdigit() or word.lower() in ("&", "of", "and", "the"):
             start = floor + token.start()
             continue
@@ -190,7 +205,9 @@ def _company_before(text: str, suffix_end: int, floor: int) -> tuple[int, str] |
         return None
     while text[start:suffix_end].split(maxsplit=1)[0].lower() in ("and", "of", "the", "&"):
         start = text.index(" ", start) + 1
-    return start, clean_name(text[start:suffix_end])
+    name = clean_name(text[start:suffix_end])
+    # "the Company" is a defined term in use, not a company's name.
+    return (start, name) if LEGAL_SUFFIX_RE.sub("", " " + name).strip(" .") else None
 
 
 def _between_companies(text: str) -> list[DefinedParty]:

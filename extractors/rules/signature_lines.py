@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import re
 
-from extractors.rules.names import clean_name, join_split_capitals, looks_like_person
+from extractors.rules.names import clean_name, has_legal_suffix, join_split_capitals, looks_like_person
+from extractors.rules.parties import PARTY_ROLES
 from extractors.rules.signatures import (
     LABEL_RE,
     SIGNATURE_CUE,
@@ -62,6 +63,24 @@ def _signer(line: str) -> tuple[str, str | None] | None:
     return (name, None) if looks_like_person(name) and not TITLE_WORDS.search(name) else None
 
 
+# "Acme Ltd: Jane Roe, Director", "For the Landlord: Jane Roe (Director)": the party, then a colon.
+_PARTY_PREFIX = re.compile(
+    r"^\s*(?:(?:signed\s+)?for\s+)?(?:the\s+)?(?P<party>[^:]{2,80}?)\s*:\s*(?=\S)", re.I
+)
+
+
+def _party_prefix(offset: int, line: str) -> tuple[Cell | None, int]:
+    """The party a line names before its signer, and where the signer's part begins."""
+    prefix = _PARTY_PREFIX.match(line)
+    if prefix is None:
+        return None, 0
+    party = clean_name(prefix.group("party"))
+    if not (has_legal_suffix(party) or party.lower() in PARTY_ROLES):
+        return None, 0
+    start = offset + prefix.start("party")
+    return Cell(party, start, start + len(party)), prefix.end()
+
+
 def ends_with_execution_clause(text: str, tail: int = 400) -> bool:
     """Whether a page ends with an execution clause, so the signatures are on the next page."""
     return SIGNATURE_CUE.search(text[-tail:]) is not None
@@ -80,6 +99,8 @@ def find_name_lines(text: str, *, continued: bool = False) -> list[Block]:
     index = 0
     while index < len(lines):
         offset, line = lines[index]
+        party, skip = _party_prefix(offset, line)
+        offset, line = offset + skip, line[skip:]
         signer = _signer(line)
         if signer is None:
             index += 1
@@ -98,7 +119,7 @@ def find_name_lines(text: str, *, continued: bool = False) -> list[Block]:
             index += 1
             continue
         name_start = offset + line.find(name[:3])
-        header, role = header_above(lines, index)
+        header, role = (party, None) if party else header_above(lines, index)
         blocks.append(
             Block(
                 name=Cell(name, name_start, name_start + len(name)),

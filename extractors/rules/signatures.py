@@ -23,6 +23,7 @@ from extractors.rules.names import (
     looks_like_name,
     looks_like_person,
 )
+from extractors.rules.parties import PARTY_ROLES
 from extractors.rules.text import PageText
 
 _LABELS: dict[str, str] = {
@@ -137,9 +138,11 @@ def header_above(lines: list[tuple[int, str]], index: int) -> tuple[Cell | None,
             start = offset + line.find(name[:3])
             return Cell(name, start, start + len(name)), role.group("role").strip()
         name = _cut_description(clean_name(text))
-        # "Chief Executive Officer" above a block is the previous signer's title, not a party.
-        if looks_like_name(name, max_tokens=8) and not (
-            TITLE_WORDS.search(name) and not has_legal_suffix(name)
+        # "Chief Executive Officer" above a block is the previous signer's title, not a party; a heading
+        # in capitals that is a party's role ("EXECUTIVE") is.
+        heading_role = name.isupper() and name.lower() in PARTY_ROLES
+        if looks_like_name(name, max_tokens=8) and (
+            heading_role or not (TITLE_WORDS.search(name) and not has_legal_suffix(name))
         ):
             start = offset + line.find(name[:3])
             return Cell(name, start, start + len(name)), None
@@ -388,11 +391,13 @@ _SIGNED_BY = re.compile(
     re.I,
 )
 _BEHALF_BY = re.compile(
-    rf"\b(?:signed|executed)\s+(?:as\s+a\s+deed\s+)?(?:for\s+and\s+)?on\s+behalf\s+of\s+(?P<party>{_ENTITY})\s*,?\s*"
+    rf"\b(?:signed|executed)\s+(?:as\s+a\s+deed\s+)?(?:(?:for\s+and\s+)?on\s+behalf\s+of|for)\s+(?P<party>{_ENTITY})\s*,?\s*"
     rf"by\s+(?P<name>{_PERSON})(?:\s*,\s*(?:its|a|the|as)?\s*(?P<title>(?-i:[A-Z]?[A-Za-z ]{{2,40}}?)))?\s*"
-    r"(?=[\n,;:(]|\.(?:\s|$)|$|\s+in\s+the)",
+    r"(?=[\n,;:(]|\.(?:\s|$)|$|\s+in\s+the|\s+on\s+(?:\d|[A-Z][a-z]+\s+\d))",
     re.I,
 )
+# "... by Jane Roe, Director on 28 March 2024": the date the clause itself gives.
+_ON_DATE = re.compile(r"[ \t]*,?[ \t]*(?:on|dated)[ \t]+(?P<d>[^\n]{6,40}?)[ \t]*[.;]?[ \t]*(?:\n|$)", re.I)
 _DEED_BY = re.compile(
     rf"\bexecuted\s+(?:as\s+a\s+deed\s+)?by\s+(?P<party>{_ENTITY})\s*,?\s*acting\s+by\s+(?:its\s+)?"
     rf"(?P<name>{_PERSON})\s*,?\s*(?:(?:a|its|the|as)\s+)?(?P<title>director|secretary|authori[sz]ed\s+signatory|member|partner|attorney)?",
@@ -422,13 +427,21 @@ def date_below(text: str, position: int, limit: int = 2) -> Cell | None:
     return None
 
 
+def _date_after(text: str, position: int) -> Cell | None:
+    found = _ON_DATE.match(text, position)
+    if found is None or not re.search(r"\b(?:19|20)\d{2}\b", found.group("d")):
+        return None
+    return Cell(found.group("d"), found.start("d"), found.end("d"))
+
+
 def find_signed_by(text: str) -> list[Block]:
     blocks = []
     for pattern in (_SIGNED_BY, _BEHALF_BY, _DEED_BY):
         for match in pattern.finditer(text):
             name = clean_name(match.group("name"))
             party = _cut_description(clean_name(match.group("party")))
-            if not (looks_like_person(name) and looks_like_name(party, max_tokens=10)):
+            bare = re.sub(r"^the\s+(?=\S)", "", party, flags=re.I)  # "THE BOROUGH COUNCIL OF WESTFIELD"
+            if not (looks_like_person(name) and looks_like_name(bare, max_tokens=10)):
                 continue
             if TITLE_WORDS.search(name) or party.lower() in ("the", "a"):
                 continue
@@ -441,7 +454,7 @@ def find_signed_by(text: str) -> list[Block]:
                     name=Cell(name, match.start("name"), match.start("name") + len(name)),
                     title=title_cell,
                     party=Cell(party, match.start("party"), match.start("party") + len(party)),
-                    date=date_below(text, match.end()),
+                    date=_date_after(text, match.end()) or date_below(text, match.end()),
                     labels={"by"},
                 )
             )
@@ -449,15 +462,50 @@ def find_signed_by(text: str) -> list[Block]:
 
 
 # Forms put the label under the line it names: "________ / Jane Roe / Printed Name / Director / Title".
-_LABEL_BELOW = re.compile(
-    r"^\s*\(?\s*(?:(?P<name>(?:print(?:ed)?\s+|typed\s+|full\s+)?name(?:\s+of\s+signatory)?)|"
-    r"(?P<title>title|position|capacity)|(?P<date>date))\s*\)?\s*$",
-    re.I,
+_BELOW_LABELS = (
+    r"(?P<name>(?:print(?:ed)?\s+|typed\s+|full\s+)?name(?:\s+of\s+signatory)?)|"
+    r"(?P<title>title|position|capacity)|(?P<date>date)"
 )
+_LABEL_BELOW = re.compile(rf"^\s*\(?\s*(?:{_BELOW_LABELS})\s*\)?\s*$", re.I)
+# The same label once per block when blocks stand side by side: "Printed Name        Printed Name".
+_NAME_LABEL = re.compile(r"\(?(?:print(?:ed)?\s+|typed\s+|full\s+)?name(?:\s+of\s+signatory)?\)?", re.I)
+_NAME_LABEL_ROW = re.compile(rf"^\s*(?:{_NAME_LABEL.pattern}\s*){{1,4}}$", re.I)
 
 
-def find_labelled_below(text: str) -> list[Block]:
-    lines = [(m.start(), m.group()) for m in re.finditer(r"[^\n]+", text)]
+def _label_columns(page: PageText) -> set[tuple[int, ...]]:
+    """The left edges of the blocks on the page, one tuple per row of "Printed Name" labels."""
+    layouts: set[tuple[int, ...]] = set()
+    for start, end in page.lines():
+        if _NAME_LABEL_ROW.match(page.text[start:end]):
+            labels = _NAME_LABEL.finditer(page.text, start, end)
+            layouts.add(tuple(page.words[page.word_indices(m.start(), m.end())[0]].left for m in labels))
+    return layouts
+
+
+def _column_lines(page: PageText, lefts: tuple[int, ...]) -> list[list[tuple[int, str]]]:
+    """Each column's lines as (offset, text) spans of the page text. A word belongs to the column whose
+    left edge is the last one at or before it (with a little slack), as a filled-in form is aligned."""
+    columns: list[list[tuple[int, str]]] = [[] for _ in lefts]
+    cells: dict[tuple[int, int], list[int]] = {}
+    for index, word in enumerate(page.words):
+        column = max((k for k, left in enumerate(lefts) if left <= word.left + 0.5 * word.height), default=0)
+        cells.setdefault((page.line_of[index], column), []).append(index)
+    for (_, column), indices in sorted(cells.items()):
+        start, end = page.starts[indices[0]], page.ends[indices[-1]]
+        columns[column].append((start, page.text[start:end]))
+    return columns
+
+
+def find_labelled_below(page: PageText) -> list[Block]:
+    return [
+        block
+        for lefts in sorted(_label_columns(page))
+        for lines in _column_lines(page, lefts)
+        for block in _read_labelled_below(lines)
+    ]
+
+
+def _read_labelled_below(lines: list[tuple[int, str]]) -> list[Block]:
     blocks: list[Block] = []
     for index, (_, line) in enumerate(lines):
         label = _LABEL_BELOW.match(line)
@@ -478,7 +526,7 @@ def find_labelled_below(text: str) -> list[Block]:
                 block.title = cell
             elif below and below.group("date"):
                 block.date = cell
-        header, block.role = header_above([(o, t) for o, t in lines], max(0, index - 2))
+        header, block.role = header_above(lines, max(0, index - 2))
         block.party = header
         blocks.append(block)
     return blocks
@@ -561,13 +609,16 @@ def find_rule_blocks(text: str) -> list[Block]:  # noqa: PLR0915 (one pass over 
                     date_match.group("d"), lines[k][0] + date_match.start("d"), lines[k][0] + len(lines[k][1])
                 )
                 break
-        if title_cell is None and not typed:
+        header, role = header_above(lines, rule_index)
+        # A name alone under a rule signs only under a role's heading ("EXECUTIVE"): a person signing
+        # for themselves has no title to give.
+        self_signed = header is not None and header.value.lower() in PARTY_ROLES
+        if title_cell is None and not (typed or self_signed):
             index += 1
             continue
         if witnessed(lines, rule_index, name_index):
             index = name_index + 1
             continue
-        header, role = header_above(lines, rule_index)
         blocks.append(
             Block(
                 name=Cell(name, name_cell.start, name_cell.start + len(name)),

@@ -86,6 +86,53 @@ STYLES: dict[str, tuple[list[str], list[str]]] = {
         ],
         ["Foxglove GmbH", "Quill Media BV"],
     ),
+    "canadian_list_with_and_between_the_parties": (
+        [
+            "THIS AGREEMENT made as of the 15th day of January, 2025.",
+            "BETWEEN:",
+            "MAPLE LEAF FOODS DISTRIBUTION LTD., a corporation existing under the laws of Ontario",
+            '(the "Supplier")',
+            "- and -",
+            "NORTHERN MARKETS INC., a corporation existing under the laws of British Columbia",
+            '(the "Distributor")',
+        ],
+        ["MAPLE LEAF FOODS DISTRIBUTION LTD.", "NORTHERN MARKETS INC."],
+    ),
+    "british_plc_in_lower_case": (
+        [
+            'This Agreement is between Quanta Labs GmbH ("Licensor") and Meridian Bank plc',
+            '("Licensee").',
+        ],
+        ["Quanta Labs GmbH", "Meridian Bank plc"],
+    ),
+    "address_after_a_name_in_capitals": (
+        [
+            "This Agreement is made on 12 February 2024",
+            "BETWEEN",
+            "(1) HARTWELL ADVISORY LLP, a limited liability partnership registered in England (the",
+            '"Consultancy"); and',
+            '(2) THE BOROUGH COUNCIL OF WESTFIELD of Town Hall, Westfield WF1 1AA (the "Council").',
+        ],
+        ["HARTWELL ADVISORY LLP", "THE BOROUGH COUNCIL OF WESTFIELD"],
+    ),
+    "lower_case_of_inside_a_name": (
+        ['This Agreement is between Bank of America, N.A. ("Lender") and Foo Holdings LLC ("Borrower").'],
+        ["Bank of America, N.A.", "Foo Holdings LLC"],
+    ),
+    "parties_label_on_a_cover_line": (
+        ['Parties: Orion Data Ltd ("Orion") and Vega Systems Inc. ("Vega")'],
+        ["Orion Data Ltd", "Vega Systems Inc."],
+    ),
+    # "The Company" in a later sentence is the defined term in use, not a third company.
+    "defined_term_after_a_date_is_no_party": (
+        [
+            "This Employment Agreement is made this 1st day of July, 2023, between Keystone Biotech",
+            'Corp., a Pennsylvania corporation (the "Company"), and Rachel Moreno ("Executive").',
+            "1. Start Date. Executive's employment shall commence on July 15, 2023. 2. Compensation.",
+            "The Company shall pay Executive a base salary.",
+        ],
+        ["Keystone Biotech Corp.", "Rachel Moreno"],
+    ),
 }
 
 

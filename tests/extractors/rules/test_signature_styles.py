@@ -226,6 +226,68 @@ STYLES: dict[str, tuple[list[str], list[tuple[str, str | None, str | None, str |
             ("Michael Ramirez", "General Counsel", "Summit Labs, LLC", "2023-05-29"),
         ],
     ),
+    "label_rows_under_blocks_side_by_side": (
+        [
+            WITNESS,
+            "APEX ROBOTICS, LLC                  SIERRA ANALYTICS INC.",
+            "_______________________             _______________________",
+            "Signature                           Signature",
+            "John Carter                         Emily Stone",
+            "Printed Name                        Printed Name",
+            "Managing Member                     President",
+            "Title                               Title",
+            "June 3, 2024                        June 4, 2024",
+            "Date                                Date",
+        ],
+        [
+            ("John Carter", "Managing Member", "APEX ROBOTICS, LLC", "2024-06-03"),
+            ("Emily Stone", "President", "SIERRA ANALYTICS INC.", "2024-06-04"),
+        ],
+    ),
+    "individual_under_a_role_heading": (
+        [
+            WITNESS,
+            "KEYSTONE BIOTECH CORP.",
+            "By: ___________________________",
+            "Name: Alan Brooks",
+            "Title: Chief People Officer",
+            "",
+            "EXECUTIVE",
+            "___________________________",
+            "Rachel Moreno",
+        ],
+        [
+            ("Alan Brooks", "Chief People Officer", "KEYSTONE BIOTECH CORP.", None),
+            ("Rachel Moreno", None, None, None),
+        ],
+    ),
+    "signed_for_a_company_by_a_person_on_a_date": (
+        [
+            "Signed for Nordic Components AB by Lars Nilsson, CEO on 28 March 2024",
+            "Signed for Pacific Assembly Pty Ltd by Olivia Chen, Director on 30 March 2024",
+        ],
+        [
+            ("Lars Nilsson", "CEO", "Nordic Components AB", "2024-03-28"),
+            ("Olivia Chen", "Director", "Pacific Assembly Pty Ltd", "2024-03-30"),
+        ],
+    ),
+    "signed_for_the_council": (
+        [
+            '(2) THE BOROUGH COUNCIL OF WESTFIELD of Town Hall, Westfield WF1 1AA (the "Council").',
+            "Signed by Joanne Price, Head of Commercial Services",
+            "for and on behalf of THE BOROUGH COUNCIL OF WESTFIELD",
+            "Date: 14 February 2024",
+        ],
+        [("Joanne Price", "Head of Commercial Services", "THE BOROUGH COUNCIL OF WESTFIELD", "2024-02-14")],
+    ),
+    "party_colon_signer_lines": (
+        [
+            "AS WITNESS the hands of the parties on the date above.",
+            "Orion Data Ltd: Fiona Campbell, Director",
+            "For the Licensee: Marcus Lee (CFO)",
+        ],
+        [("Fiona Campbell", "Director", "Orion Data Ltd", None), ("Marcus Lee", "CFO", None, None)],
+    ),
 }
 
 
@@ -269,3 +331,21 @@ def test_unlabelled_blocks_on_the_page_after_the_execution_clause(make_pages: Pa
 def test_a_name_and_title_in_the_body_are_not_a_signature(make_pages: Pages) -> None:
     got = _record(make_pages(["Notices shall be sent to:", "Jane Roe", "General Counsel", "Acme Inc."]))
     assert got["signatories"] == []
+
+
+def test_effective_on_the_last_signature(make_pages: Pages) -> None:
+    got = _record(
+        make_pages(
+            [
+                'This License Agreement is effective as of the date of the last signature below ("Effective',
+                'Date") and is between Quanta Labs GmbH ("Licensor") and Meridian Bank plc ("Licensee").',
+                "",
+                "Quanta Labs GmbH                         Meridian Bank plc",
+                "Signature: ________________              Signature: ________________",
+                "Name: Klaus Weber                        Name: Sarah Whitfield",
+                "Title: Managing Director                 Title: Head of Procurement",
+                "Date: 12.09.2024                         Date: 16.09.2024",
+            ]
+        )
+    )
+    assert got["effective_date"] == got["execution_date"] == ["2024-09-16"]

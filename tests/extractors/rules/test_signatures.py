@@ -67,8 +67,8 @@ def test_english_execution_clause() -> None:
     assert block.title is not None and block.title.value == "Director"
 
 
-def test_labels_under_the_lines_of_a_form() -> None:
-    text = "\n".join(
+def test_labels_under_the_lines_of_a_form(make_pages: Callable[..., list[PageInput]]) -> None:
+    (page,) = make_pages(
         [
             "ACME WIDGETS, INC.",
             "______________________",
@@ -79,6 +79,7 @@ def test_labels_under_the_lines_of_a_form() -> None:
             "Title",
         ]
     )
+    (text,), _ = RulesEngine.read([page])
     (block,) = find_labelled_below(text)
     assert (block.name.value, block.title.value, block.party.value) == (  # type: ignore[union-attr]
         "Jane Roe",
