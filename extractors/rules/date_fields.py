@@ -13,6 +13,7 @@ from extractors.rules.candidates import Candidate
 from extractors.rules.context import after, before, sentence
 from extractors.rules.cues import cues, first_cue
 from extractors.rules.dates import DateMatch, find_dates
+from extractors.rules.signatures import SIGNATURE_CUE
 from extractors.rules.text import PageText
 
 # Left-context cues: each must match the end of the text before the date.
@@ -86,6 +87,11 @@ _EXPIRATION_BEFORE = cues(
         r"\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?\s?m\.?)?)\s*(?:\([^)]{0,30}\)\s*|[A-Z]{2,4}\s+)?(?:local\s+time\s+)?on)"
         r"\s*(?:the\s+)?$",
     ),
+    # "a term of one year beginning September 1, 2024 and ending August 31, 2025"; not a "year ending".
+    (
+        "expiration.ending",
+        r"(?<!year\s)(?<!quarter\s)(?<!month\s)(?<!period\s)\b(?:ending|expiring|terminating)\s*(?:the\s+)?$",
+    ),
     (
         "expiration.until",
         r"\b(?:until|through|to\s+and\s+including|up\s+to\s+and\s+including)\s*(?:the\s+)?$",
@@ -133,6 +139,7 @@ def _date_rule(page: PageText, found: DateMatch) -> list[tuple[str, str]]:
         and page.number == 1
         and found.start < 600
         and _HEADER_DATE.search(page.text[max(0, found.start - 40) : found.start])
+        and not SIGNATURE_CUE.search(page.text[: found.start])  # a signature block's date is not the header's
     ):
         out.append(("effective_date", "effective.header"))
     if rule := first_cue(_EXPIRATION_AFTER, right):

@@ -29,7 +29,13 @@ _DAY = rf"(?P<day>\d{{1,2}})(?:\s?(?:st|nd|rd|th))?|(?P<dayword>{_ORDINAL_WORD})
 _YEAR = r"(?P<year>(?:19|20)\d{2})"
 
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("iso", re.compile(r"(?<![\d/.-])(?P<year>(?:19|20)\d{2})-(?P<a>\d{1,2})-(?P<b>\d{1,2})(?![\d-])")),
+    # Year first is always year, month, day: "2024-03-01", and as East Asian forms write it "2024/03/01".
+    (
+        "iso",
+        re.compile(
+            r"(?<![\d/.-])(?P<year>(?:19|20)\d{2})(?P<sep>[-/.])(?P<a>\d{1,2})(?P=sep)(?P<b>\d{1,2})(?![\d/-]|\.\d)"
+        ),
+    ),
     (
         "numeric",
         re.compile(

@@ -15,7 +15,8 @@ from extractors.rules.text import PageText
 
 _LAW_CONTEXT = re.compile(
     r"\b(?:gove(?:rn|m)\w*|constru\w*|interpret\w*|applicable\s+law|laws?\s+shall\s+apply|subject\s+to\s+"
-    r"(?:the\s+)?(?:\w+\s+)?laws?)\b",
+    r"(?:the\s+)?(?:\w+\s+)?laws?|(?:resolved|determined|decided|settled)\s+(?:under|in\s+accordance\s+with)"
+    r"\s+(?:the\s+)?laws?)\b",
     re.I,
 )
 _LAW_LABEL = re.compile(r"\b(?:governing|applicable)\s+law\s*[:.\-]\s*$", re.I)

@@ -299,13 +299,13 @@ def _signer_names(merged: dict[str, list[Cell]]) -> list[Cell]:
         return names
     # "By: /s/ Jane Roe" with no separate name line: the signature line names the signatory.
     typed = [Cell(*_strip_signature(c)) for c in merged.get("by", [])]
-    split = [_split_name_title(c) for c in typed]
-    names = [n for n, _ in split if looks_like_person(clean_name(n.value))]
-    if len(names) == 1 and not merged.get("title") and split[0][1] is not None:
-        title = split[0][1]
-        if TITLE_WORDS.search(title.value):
-            merged["title"] = [title]
-    return names
+    split = (_split_name_title(c) for c in typed)
+    signers = [(n, t) for n, t in split if looks_like_person(clean_name(n.value))]
+    # "By: Jane Roe, Director": the title after the name, in every column or not at all.
+    titles = [t for _, t in signers if t is not None and TITLE_WORDS.search(t.value)]
+    if signers and not merged.get("title") and len(titles) == len(signers):
+        merged["title"] = titles
+    return [n for n, _ in signers]
 
 
 def find_blocks(text: str) -> list[Block]:

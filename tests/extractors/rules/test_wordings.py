@@ -180,3 +180,41 @@ def test_notice_that_stops_a_renewal_is_not_the_termination_notice(make_pages: P
     )
     assert got["auto_renewal"] == [True] and got["renewal_term"] == ["1 year"]
     assert got["termination_notice_days"] == []
+
+
+def test_cover_sheet_purchase_with_signature_dates_near_the_top(make_pages: Pages) -> None:
+    got = _record(
+        make_pages(
+            [
+                "PURCHASE AGREEMENT",
+                "Agreement Date: 2024/03/01",
+                "Seller: Ironclad Tools Co.",
+                "Purchaser: Westbrook Manufacturing, Inc.",
+                "Disputes shall be resolved under the laws of the State of Ohio.",
+                "Accepted and agreed:",
+                "Ironclad Tools Co.                        Westbrook Manufacturing, Inc.",
+                "By: Greg Falk, Sales Director             By: Nina Patel, Purchasing Manager",
+                "Date: March 2, 2024                       Date: March 4, 2024",
+            ]
+        )
+    )
+    assert got["effective_date"] == ["2024-03-01"] and got["execution_date"] == ["2024-03-04"]
+    assert got["governing_law"] == ["Ohio"]
+    assert [(s["name"], s["title"]) for s in got["signatories"]] == [
+        ("Greg Falk", "Sales Director"),
+        ("Nina Patel", "Purchasing Manager"),
+    ]
+
+
+def test_a_term_beginning_and_ending_on_dates_but_not_a_fiscal_year(make_pages: Pages) -> None:
+    got = _record(
+        make_pages(
+            [
+                "Under this Lease, accounts are due for the fiscal year ending December 31, 2024.",
+                "This Lease shall be for a term of one (1) year beginning September 1, 2024 and ending",
+                "August 31, 2025.",
+            ]
+        )
+    )
+    assert got["expiration_date"] == ["2025-08-31"]
+
