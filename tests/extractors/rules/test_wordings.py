@@ -217,4 +217,3 @@ def test_a_term_beginning_and_ending_on_dates_but_not_a_fiscal_year(make_pages: 
         )
     )
     assert got["expiration_date"] == ["2025-08-31"]
-
