@@ -80,6 +80,24 @@ def _split_capital(first: OcrWord, second: OcrWord, known: frozenset[str]) -> bo
     return joined in known or gap < 0.2 * max(first.height, second.height)
 
 
+# Words with a hyphen of their own ("twenty-four", "non-exclusive") keep it when split at a line's end.
+_HYPHENATED_PREFIXES = frozenset(
+    {
+        "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "non", "self", "co",
+        "pre", "post", "re", "sub", "multi", "cross", "anti", "inter", "intra", "semi", "quasi", "ex", "vice",
+    }
+)  # fmt: skip
+
+
+def _dehyphenated(part: str, next_word: str) -> str | None:
+    """The text of a line's last word when the word breaks with a hyphen onto the next line; else None."""
+    word = part.lstrip("\n ")
+    if not (len(word) >= 3 and word.endswith("-") and word[-2].isalpha() and next_word[:1].islower()):
+        return None
+    stem = re.sub(r"^\W+", "", word[:-1]).lower()
+    return part if stem in _HYPHENATED_PREFIXES else part[:-1]
+
+
 @dataclass
 class PageText:
     """The words of one page in reading order: lines joined by newlines, paragraphs by blank lines."""
@@ -106,6 +124,11 @@ class PageText:
                 separator = ""
             elif key == previous:
                 separator = "" if _split_capital(page.words[len(parts) - 1], word, known) else " "
+            elif key[:2] == previous[:2] and (joined := _dehyphenated(parts[-1], word.text)) is not None:
+                # "Febru-" at a line's end and "ary 3, 2025" on the next: one word again.
+                offset -= len(parts[-1]) - len(joined)
+                page.ends[-1] = offset
+                parts[-1], separator = joined, ""
             else:
                 separator = "\n" if key[:2] == previous[:2] else "\n\n"
             if key != previous:
