@@ -54,20 +54,22 @@ _TERM_NOT = re.compile(
     r"^\s*(?:thereafter|after\s+(?:the\s+)?(?:termination|expiration|expiry)|following\s+(?:its|the)\s+(?:termination|expiration|expiry)|prior|before|notice|'|of\s+(?:the\s+)?(?:termination|expiration))",
     re.I,
 )
+# "for one additional term", "for up to two (2) further periods", "for one or more successive terms".
+_HOW_MANY = r"(?:an?\s+|(?:up\s+to\s+)?(?:one|two|three|four|five|\d)\s+(?:\(\d\)\s+)?(?:or\s+more\s+)?)?"
 _RENEWAL_BEFORE = cues(
     (
         "renewal.periods",
-        r"\b(?:renew|extend)\w*\s+(?:automatically\s+)?(?:for|by)\s+(?:an?\s+)?(?:successive|additional|"
+        rf"\b(?:renew|extend)\w*\s+(?:automatically\s+)?(?:for|by)\s+{_HOW_MANY}(?:successive|additional|"
         r"further|consecutive|subsequent|like)?\s*(?:renewal\s+)?(?:periods?|terms?)\s+of\s+(?:up\s+to\s+)?$",
     ),
     (
         "renewal.for",
-        r"\b(?:renew\w*|extend\w*)\s+(?:automatically\s+)?(?:for|by)\s+(?:an?\s+)?(?:successive|additional|"
+        rf"\b(?:renew\w*|extend\w*)\s+(?:automatically\s+)?(?:for|by)\s+{_HOW_MANY}(?:successive|additional|"
         r"further|consecutive|subsequent)?\s*$",
     ),
     (
         "renewal.loose",
-        r"\b(?:renew\w*|extend\w*|continue\w*|roll\w*\s+over)\b[^.;]{0,60}?\b(?:for|by)\s+(?:an?\s+|one\s+or\s+more\s+)?"
+        rf"\b(?:renew\w*|extend\w*|continue\w*|roll\w*\s+over)\b[^.;]{{0,60}}?\b(?:for|by)\s+{_HOW_MANY}"
         r"(?:successive|additional|further|consecutive|subsequent|rolling)\s+(?:renewal\s+)?(?:(?:periods?|terms?)"
         r"\s+of\s+(?:up\s+to\s+)?)?$",
     ),

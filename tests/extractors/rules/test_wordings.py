@@ -217,3 +217,24 @@ def test_a_term_beginning_and_ending_on_dates_but_not_a_fiscal_year(make_pages: 
         )
     )
     assert got["expiration_date"] == ["2025-08-31"]
+
+
+def test_english_definitions_and_a_counted_renewal(make_pages: Pages) -> None:
+    got = _record(
+        make_pages(
+            [
+                "This Agreement is made on 9 January 2025 between Fernhill Data Services Limited (the",
+                '"Processor") and Ashgrove Retail Group plc (the "Controller").',
+                '"Term" means the period of thirty-six (36) months commencing on the Commencement Date;',
+                "This Agreement shall renew automatically for one additional term of twelve months",
+                "unless the Controller serves not less than one (1) month's notice to the contrary",
+                "before the end of the Term.",
+                "The Controller may terminate this Agreement by giving not less than three months'",
+                "written notice.",
+            ]
+        )
+    )
+    assert got["term"] == ["36 months"] and got["auto_renewal"] == [True]
+    assert got["renewal_term"] == ["12 months"] and got["termination_notice_days"] == [90]
+    parties = [p["name"] for p in got["parties"]]
+    assert parties == ["Fernhill Data Services Limited", "Ashgrove Retail Group plc"]
