@@ -45,8 +45,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     # "the 3rd day of March, 2024", "this twenty-first day of May 2024"
     ("day_of", re.compile(rf"(?:{_DAY})\s+day\s+of\s+{_MONTH},?\s*(?:in\s+the\s+year\s+)?{_YEAR}\b", re.I)),
-    # "March 3, 2024", "Mar. 3rd 2024"
-    ("month_day", re.compile(rf"\b{_MONTH}\s+(?:{_DAY}),?\s*{_YEAR}\b", re.I)),
+    # "March 3, 2024", "Mar. 3rd 2024", and "January15,2024" as OCR sometimes runs them together
+    ("month_day", re.compile(rf"\b{_MONTH}(?:\s+|(?=\d))(?:{_DAY}),?\s*{_YEAR}\b", re.I)),
     # "3 March 2024", "3rd March, 2024", "3-Mar-2024"
     ("day_month", re.compile(rf"(?<![\d.])(?:{_DAY})[\s-]+(?:of\s+)?{_MONTH}[\s,-]+{_YEAR}\b", re.I)),
 )

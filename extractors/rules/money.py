@@ -1,6 +1,6 @@
 """The money grammar: amounts with their currency, as symbols, ISO codes or words.
 
-    $1,250,000.00 | USD 1.25 million | EUR 80,000 | £10,000 | S$525,000 | 1.250.000,00 EUR
+    $1,250,000.00 | USD 1.25 million | EUR 80,000 | £10,000 | S$525,000 | 1.250.000,00 EUR | Rs. 5,00,000
     two million dollars ($2,000,000) | 80,000 euros | GBP 1.5m
 
 An amount without any currency mark is not money here: a bare "1,000" is as likely a count.
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 _SYMBOLS: dict[str, str] = {
     "US$": "USD", "U.S.$": "USD", "C$": "CAD", "CA$": "CAD", "CAN$": "CAD", "A$": "AUD", "AU$": "AUD",
     "S$": "SGD", "SG$": "SGD", "NZ$": "NZD", "HK$": "HKD", "R$": "BRL", "MX$": "MXN", "$": "USD",
-    "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR", "CHF": "CHF", "Fr.": "CHF",
+    "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR", "Rs.": "INR", "CHF": "CHF", "Fr.": "CHF",
 }  # fmt: skip
 _CODES = [
     "USD",
@@ -64,12 +64,16 @@ _SCALES: dict[str, float] = {
 _SYMBOL_RE = "|".join(re.escape(s) for s in sorted(_SYMBOLS, key=len, reverse=True))
 _CODE_RE = "|".join(_CODES)
 _WORD_RE = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(_WORDS, key=len, reverse=True))
-# 1,250,000.00 | 1 250 000 | 1.250.000,00 | 1250000 | 1.25
-_AMOUNT = r"(?P<amount>\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?|\d+(?:\.\d+)?)"
+# 1,250,000.00 | 1.250.000,00 | 80'000 (Swiss) | 5,00,000 (Indian lakhs) | 1250000 | 1.25
+_AMOUNT = (
+    r"(?P<amount>\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d{1,2})?|\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|"
+    r"\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?|\d{1,3}(?:'\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d+)?)"
+)
 _SCALE = r"(?:\s?(?P<scale>thousand|million|billion|mm|mn|bn|m|k|b)\b)?"
 
 _PATTERNS: tuple[re.Pattern[str], ...] = (
-    re.compile(rf"(?P<symbol>{_SYMBOL_RE})\s?{_AMOUNT}{_SCALE}", re.I),
+    # Not inside a word: "years 5" is no "Rs. 5".
+    re.compile(rf"(?<![A-Za-z])(?P<symbol>{_SYMBOL_RE})\s?{_AMOUNT}{_SCALE}", re.I),
     re.compile(rf"\b(?P<code>{_CODE_RE})\s?{_AMOUNT}{_SCALE}"),
     re.compile(rf"(?<![\d.,]){_AMOUNT}{_SCALE}\s?(?P<code>{_CODE_RE})\b"),
     re.compile(rf"(?<![\d.,$£€]){_AMOUNT}{_SCALE}\s+(?P<word>{_WORD_RE})\b", re.I),
@@ -89,7 +93,7 @@ def parse_amount(text: str) -> float | None:
     if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?", text):
         text = text.replace(".", "").replace(",", ".")
     else:
-        text = text.replace(",", "")
+        text = text.replace(",", "").replace("'", "")
     try:
         return float(text)
     except ValueError:

@@ -20,6 +20,7 @@ from extractors.rules.dates import day_first_evidence, find_dates, parse_date
         ("Sept. 30, 2021", dt.date(2021, 9, 30)),
         ("2024-03-03", dt.date(2024, 3, 3)),
         ("2024/03/01", dt.date(2024, 3, 1)),
+        ("January15,2024", dt.date(2024, 1, 15)),
         ("2024.03.01", dt.date(2024, 3, 1)),
         ("25.12.2024", dt.date(2024, 12, 25)),
         ("3-Mar-2024", dt.date(2024, 3, 3)),

@@ -16,6 +16,8 @@ from extractors.rules.money import find_money
         ("80,000 euros", 80_000.0, "EUR"),
         ("GBP 1.5m", 1_500_000.0, "GBP"),
         ("two million US dollars ($2,000,000)", 2_000_000.0, "USD"),
+        ("CHF 80'000", 80_000.0, "CHF"),
+        ("Rs. 5,00,000", 500_000.0, "INR"),
     ],
 )
 def test_money_forms(text: str, amount: float, currency: str) -> None:
@@ -31,3 +33,7 @@ def test_span_ends_before_the_full_stop() -> None:
     text = "is CAD 625,000."
     (found,) = find_money(text)
     assert text[found.start : found.end] == "CAD 625,000"
+
+
+def test_a_currency_mark_inside_a_word_is_not_one() -> None:
+    assert find_money("after three years. 5,000 units, or 2 yrs. 5 units") == []
