@@ -105,6 +105,14 @@ def _cells(line: str, offset: int) -> dict[str, list[Cell]]:
     return out
 
 
+# What an e-signature leaves on the page: "DocuSigned by:", its envelope or signature ID ("8A1B2C3D4E...").
+_E_SIGNATURE = re.compile(
+    r"^\s*(?:(?:docu|digitally\s+|electronically\s+|e-?)?signed\s+by\s*:?\s*)+$|envelope\s+id|"
+    r"^\s*(?:[0-9A-F]{8,}[.\s-]*)+$",
+    re.I,
+)
+
+
 def is_rule(text: str) -> bool:
     return bool(_SIGNATURE_LINE.match(text.strip()))
 
@@ -122,7 +130,7 @@ def header_above(lines: list[tuple[int, str]], index: int) -> tuple[Cell | None,
             break
         offset, line = lines[index - back]
         text = line.strip()
-        if not text or is_rule(text):
+        if not text or is_rule(text) or _E_SIGNATURE.search(text):
             continue
         if LABEL_RE.match(text):
             break
@@ -357,14 +365,17 @@ def find_blocks(text: str) -> list[Block]:
 
 def _columns_headers(lines: list[tuple[int, str]], first: int, blocks: list[Block]) -> None:
     """Side-by-side blocks under one OCR line of headers ("ACME, INC.   BEACON LTD."): split the line
-    where a legal suffix or a "Role:" ends one header, and give each column its own."""
-    for back in range(1, 4):
+    where a legal suffix or a "Role:" ends one header, and give each column its own. Lines that split into
+    no headers at all (signatures read as text, an e-signature's envelope ID) are passed over."""
+    for back in range(1, 6):
         if first - back < 0:
             return
         offset, line = lines[first - back]
-        if not line.strip() or is_rule(line):
+        if not line.strip() or is_rule(line) or _E_SIGNATURE.search(line):
             continue
         parts = list(re.finditer(r"[^:|]+?(?:" + LEGAL_SUFFIX_RE.pattern + r"|:|\|)", line, re.I))
+        if not parts and not LABEL_RE.search(line):
+            continue
         if len(parts) != len(blocks):
             return
         for block, part in zip(blocks, parts, strict=True):

@@ -261,6 +261,22 @@ STYLES: dict[str, tuple[list[str], list[tuple[str, str | None, str | None, str |
             ("Rachel Moreno", None, None, None),
         ],
     ),
+    "e_signatures_between_headers_and_labels": (
+        [
+            "DocuSign Envelope ID: 7F3A2B1C-9D8E-4F6A-B5C4-3D2E1F0A9B8C",
+            WITNESS,
+            "REDWOOD ANALYTICS, INC.                SUMMIT OUTDOOR CO.",
+            "DocuSigned by:                         DocuSigned by:",
+            "Kevin Walsh                            Laura Bennett",
+            "8A1B2C3D4E5F6A7B...                    9C8D7E6F5A4B3C2D...",
+            "Name: Kevin Walsh                      Name: Laura Bennett",
+            "Title: CFO                             Title: Owner",
+        ],
+        [
+            ("Kevin Walsh", "CFO", "REDWOOD ANALYTICS, INC.", None),
+            ("Laura Bennett", "Owner", "SUMMIT OUTDOOR CO.", None),
+        ],
+    ),
     "signed_for_a_company_by_a_person_on_a_date": (
         [
             "Signed for Nordic Components AB by Lars Nilsson, CEO on 28 March 2024",
