@@ -22,6 +22,11 @@ from sqlalchemy.engine import make_url
 
 from storage.blobs.s3 import S3Client, make_s3_client
 
+# Prefect reads these when first imported. The in-process flow tests start its ephemeral server, which
+# needs ~20 s on 2 busy cores (Prefect's own limit is 20 s), and it must not look for the internet.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
 REPO = Path(__file__).resolve().parents[1]
 VLLM_PYTHON = REPO / ".venv-vllm" / "bin" / "python"
 VLLM_READY_TIMEOUT_S = 240.0
