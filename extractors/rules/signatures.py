@@ -423,6 +423,9 @@ _DATE_LINE = re.compile(
 )
 
 
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")  # what makes a line or a clause's tail a date
+
+
 def date_below(text: str, position: int, limit: int = 2) -> Cell | None:
     """The date on one of the next `limit` non-empty lines below `position`, when that line is just a date."""
     start = text.find("\n", position)
@@ -430,7 +433,7 @@ def date_below(text: str, position: int, limit: int = 2) -> Cell | None:
         return None
     for line in list(re.finditer(r"[^\n]*\S[^\n]*", text[start:]))[:limit]:
         found = _DATE_LINE.fullmatch(line.group())
-        if found and re.search(r"\b(?:19|20)\d{2}\b", found.group("d")) and len(found.group("d")) <= 40:
+        if found and _YEAR.search(found.group("d")) and len(found.group("d")) <= 40:
             begin = start + line.start() + found.start("d")
             return Cell(found.group("d"), begin, begin + len(found.group("d")))
         if re.match(r"\s*(?:signed|executed|for\s+and\s+on)", line.group(), re.I):
@@ -440,7 +443,7 @@ def date_below(text: str, position: int, limit: int = 2) -> Cell | None:
 
 def _date_after(text: str, position: int) -> Cell | None:
     found = _ON_DATE.match(text, position)
-    if found is None or not re.search(r"\b(?:19|20)\d{2}\b", found.group("d")):
+    if found is None or not _YEAR.search(found.group("d")):
         return None
     return Cell(found.group("d"), found.start("d"), found.end("d"))
 
@@ -473,13 +476,13 @@ def find_signed_by(text: str) -> list[Block]:
 
 
 # Forms put the label under the line it names: "________ / Jane Roe / Printed Name / Director / Title".
-_BELOW_LABELS = (
-    r"(?P<name>(?:print(?:ed)?\s+|typed\s+|full\s+)?name(?:\s+of\s+signatory)?)|"
-    r"(?P<title>title|position|capacity)|(?P<date>date)"
+_NAME_BELOW = r"(?:print(?:ed)?\s+|typed\s+|full\s+)?name(?:\s+of\s+signatory)?"
+_LABEL_BELOW = re.compile(
+    rf"^\s*\(?\s*(?:(?P<name>{_NAME_BELOW})|(?P<title>title|position|capacity)|(?P<date>date))\s*\)?\s*$",
+    re.I,
 )
-_LABEL_BELOW = re.compile(rf"^\s*\(?\s*(?:{_BELOW_LABELS})\s*\)?\s*$", re.I)
 # The same label once per block when blocks stand side by side: "Printed Name        Printed Name".
-_NAME_LABEL = re.compile(r"\(?(?:print(?:ed)?\s+|typed\s+|full\s+)?name(?:\s+of\s+signatory)?\)?", re.I)
+_NAME_LABEL = re.compile(rf"\(?{_NAME_BELOW}\)?", re.I)
 _NAME_LABEL_ROW = re.compile(rf"^\s*(?:{_NAME_LABEL.pattern}\s*){{1,4}}$", re.I)
 
 
