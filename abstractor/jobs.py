@@ -1,14 +1,21 @@
-"""From settings to the typed jobs the flows run: the one place where the two meet."""
+"""From settings to the typed jobs the flows run: the one place where the two meet.
+
+The scheduled runs' jobs are built here too, from the settings read in the worker when each run starts:
+`scheduled_ingest_job` and `scheduled_eval_job` are registered under the entry-point group
+`abstractor.jobs` (pyproject.toml), and `flows.scheduled` calls them when a deployment starts a flow
+without a job.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from abstractor.settings import Settings
 from extractors.engines.config import ExtractionConfig
-from flows.evaluate import EvalJob
-from flows.job import IngestJob
-from flows.runners import TaskRunnerConfig
+from goldset.sets import Variant, resolve_goldset
+from pipeline.evaluation import EvalJob
+from pipeline.ingest_setup import IngestJob, TaskRunnerConfig
 
 
 def ingest_job(settings: Settings, sources: list[str], matter: str | None) -> IngestJob:
@@ -25,6 +32,7 @@ def ingest_job(settings: Settings, sources: list[str], matter: str | None) -> In
         workers=settings.ingest.workers,
         documents_in_flight=settings.ingest.documents_in_flight,
         lease_seconds=settings.ingest.lease_seconds,
+        max_failed_page_share=settings.ingest.max_failed_page_share,
         extraction=settings.extraction,
         index=settings.resolved_index if settings.ingest.index else None,
         embedders=settings.embedders,
@@ -37,13 +45,18 @@ def ingest_job(settings: Settings, sources: list[str], matter: str | None) -> In
 def eval_job(
     settings: Settings,
     *,
-    goldset: Path | None,
+    goldset: str | Path | None,
     split: str | None,
     engine: str | None,
     out_dir: Path,
     accept: bool,
+    variant: Variant | None = None,
 ) -> EvalJob:
-    goldset_dir = (goldset or settings.goldset.dir).resolve()
+    """`goldset` is a set's name (synthetic, cuad) or a folder; default the `goldset.dir` setting.
+
+    Raises ValueError when it is neither.
+    """
+    chosen = resolve_goldset(goldset or settings.goldset.dir)
     extraction = settings.extraction
     if engine is not None:
         extraction = extraction.model_copy(update={"engine": engine})
@@ -52,14 +65,15 @@ def eval_job(
         update={"extraction": extraction, "index": None}
     )
     return EvalJob(
-        goldset_dir=goldset_dir,
+        goldset_dir=chosen.dir,
+        goldset_name=chosen.name,
+        # A shipped set's born-digital PDFs are scored as scans unless asked; an external set as it is.
+        variant=variant or chosen.default_variant,
         split=split,
         out_dir=out_dir,
         work_dir=(settings.data_home / "eval" / "work").resolve(),
         scans_cache_dir=(settings.data_home / "cache" / "goldset-scans").resolve(),
         scan_seed=settings.goldset.scan_seed,
-        # The built-in set holds clean PDFs that are degraded into scans; another set is used as it is.
-        degrade=goldset_dir == settings.goldset.dir.resolve(),
         results_database_url=settings.resolved_database_url,
         accept=accept,
         ingest=ingest,
@@ -86,3 +100,23 @@ def compare_candidates(settings: Settings, names: list[str]) -> dict[str, Extrac
             known = ["rules", "cascade", *(key for key, value in endpoints.items() if value is not None)]
             raise ValueError(f"unknown engine {name!r} to compare; known: {', '.join(known)}")
     return candidates
+
+
+def scheduled_ingest_job() -> IngestJob:
+    settings = Settings()
+    if not settings.ingest.sources:
+        raise ValueError("the nightly ingest has no sources: set ingest.sources (ABSTRACTOR_INGEST__SOURCES)")
+    return ingest_job(settings, settings.ingest.sources, None)
+
+
+def scheduled_eval_job() -> EvalJob:
+    settings = Settings()
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    return eval_job(
+        settings,
+        goldset=None,
+        split="test",
+        engine=None,
+        out_dir=settings.data_home / "reports" / stamp,
+        accept=False,
+    )

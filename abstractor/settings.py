@@ -33,6 +33,12 @@ class IngestSettings(BaseModel):
     )
     documents_in_flight: int = Field(default=2, ge=1, description="Documents processed at once per run.")
     lease_seconds: int = Field(default=900, ge=30, description="How long a run may hold a document.")
+    max_failed_page_share: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description="Error budget: a document with more than this share of pages failed is failed.",
+    )
     index: bool = Field(
         default=True, description="Index pages for search; off: render, OCR and extract only."
     )
@@ -49,7 +55,8 @@ class BlobSettings(BaseModel):
 class GoldsetSettings(BaseModel):
     dir: Path = Field(
         default=Path(__file__).resolve().parents[1] / "goldset" / "data",
-        description="The golden set scored by `abstractor eval` (documents + labels.jsonl).",
+        description="The golden set `abstractor eval` scores without --goldset: a folder (documents + "
+        "labels.jsonl) or a shipped set's name (synthetic, cuad).",
     )
     scan_seed: int = Field(default=0, description="Seed of the degradations applied to clean PDFs.")
 

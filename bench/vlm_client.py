@@ -26,7 +26,7 @@ from extractors.vlm.client import ChatClient, EndpointConfig
 from extractors.vlm.engine import VlmEngine
 from schemas.contract import ContractFields
 from schemas.ocr import OcrWord, PageOcr
-from schemas.results import PageStatus
+from schemas.status import Status
 
 ANSWER = ContractFields(title="Master Services Agreement", termination_notice_days=30).model_dump_json()
 
@@ -110,7 +110,7 @@ async def drive(url: str, inputs: list[PageInput], in_flight: int) -> tuple[floa
     results = await engine.extract_pages(inputs)
     wall, cpu = time.monotonic() - wall, time.process_time() - cpu
     await engine.aclose()
-    return wall, cpu, sum(result.status is PageStatus.ok for result in results)
+    return wall, cpu, sum(result.status is Status.ok for result in results)
 
 
 def main() -> None:

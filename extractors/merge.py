@@ -6,6 +6,9 @@
   same thing, the more confident one stays.
 - A field no page found stays empty, with the lowest "nothing here" confidence over the pages: one page
   that was unsure whether the field was there makes the document unsure too.
+- The document's status applies an error budget, as olmOCR does: more than `max_failed_share` of its
+  pages failed -> `failed`; some failed -> `partial`, the failed pages listed; else `needs_review` when a
+  page needs a person, else `ok`. Failed pages contribute no values.
 """
 
 from __future__ import annotations
@@ -15,7 +18,11 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from schemas.results import DocumentExtraction, ExtractedField, ExtractedValue, PageExtraction, PageStatus
+from schemas.results import DocumentExtraction, ExtractedField, ExtractedValue, PageExtraction
+from schemas.status import Status
+
+# The default share of a document's pages that may fail before the whole document counts as failed.
+DEFAULT_MAX_FAILED_SHARE = 0.5
 
 
 def _identity(value: Any) -> str:
@@ -56,13 +63,45 @@ def _merge_list(fields: Sequence[ExtractedField]) -> ExtractedField:
     return ExtractedField(items=items, confidence=min(item.confidence for item in items))
 
 
-def merge_pages(pages: Sequence[PageExtraction], list_fields: set[str]) -> DocumentExtraction:
-    """One record from the pages' results. Pages that failed or were invalid contribute nothing."""
-    usable = [page for page in pages if page.status == PageStatus.ok]
+def merge_pages(
+    pages: Sequence[PageExtraction],
+    list_fields: set[str],
+    max_failed_share: float = DEFAULT_MAX_FAILED_SHARE,
+) -> DocumentExtraction:
+    """One record from the pages' results, with the document's status under the error budget."""
+    usable = [page for page in pages if page.usable]
     names = {name for page in usable for name in page.fields}
     merged: dict[str, ExtractedField] = {}
     for name in sorted(names):
         per_page = [page.fields[name] for page in usable if name in page.fields]
         merged[name] = _merge_list(per_page) if name in list_fields else _merge_scalar(per_page)
-    needs_review = any(page.needs_review or page.status != PageStatus.ok for page in pages)
-    return DocumentExtraction(fields=merged, pages=list(pages), needs_review=needs_review)
+    status, failed, reason = _document_status(pages, max_failed_share)
+    return DocumentExtraction(
+        fields=merged, pages=list(pages), status=status, failed_pages=failed, reason=reason
+    )
+
+
+def _document_status(
+    pages: Sequence[PageExtraction], max_failed_share: float
+) -> tuple[Status, list[int], str | None]:
+    failed = [page for page in pages if not page.usable]
+    if failed:
+        numbers = sorted(page.page for page in failed)
+        first_error = next((error for page in failed for error in page.errors), "no reason given")
+        reason = f"{len(numbers)} of {len(pages)} pages failed (pages {_ranges(numbers)}): {first_error}"
+        over_budget = len(failed) > max_failed_share * len(pages)
+        return (Status.failed if over_budget else Status.partial), numbers, reason
+    if any(page.status is Status.needs_review for page in pages):
+        return Status.needs_review, [], None
+    return Status.ok, [], None
+
+
+def _ranges(numbers: list[int]) -> str:
+    """1, 2, 3, 5 -> '1-3, 5': short enough for a status line."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return ", ".join(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]) for run in runs)

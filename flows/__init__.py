@@ -1,5 +1,4 @@
-"""Orchestration: plain ingest functions (no Prefect) and the Prefect flows that wrap them.
+"""Orchestration only: the Prefect flows, deployments and task runners that wrap `pipeline/`.
 
-Only the modules named after flows (`ingest_flow.py`, ...) import Prefect; the rest are plain functions
-that the tests call directly.
+This is the one package that imports Prefect; the work itself lives in `pipeline/`.
 """

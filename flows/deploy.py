@@ -1,7 +1,7 @@
 """Registering the nightly deployments on a Prefect server: the work pool, the two schedules, the limits.
 
 The deployments name their flows by module path (the code is installed wherever a worker runs) and carry
-no parameters: each run builds its job from the settings in the worker (see `flows.job_hook`).
+no parameters: each run builds its job from the settings in the worker (see `flows.scheduled`).
 """
 
 from __future__ import annotations

@@ -5,8 +5,8 @@ from __future__ import annotations
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 
-from flows.evaluate import EvalJob, EvalOutcome, run_eval
-from flows.job_hook import scheduled_job
+from flows.scheduled import scheduled_job
+from pipeline.evaluation import EvalJob, EvalOutcome, run_eval
 
 
 def _summary_markdown(outcome: EvalOutcome) -> str:

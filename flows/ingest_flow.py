@@ -1,4 +1,4 @@
-"""The Prefect flow `ingest`: thin orchestration over `flows.ingest`.
+"""The Prefect flow `ingest`: thin orchestration over `pipeline.ingest`.
 
 Documents become Prefect task runs on the job's task runner (threads in this process by default, or a
 Dask cluster), at most `documents_in_flight` at a time; inside a document, pages go to the CPU-stage pool
@@ -20,18 +20,18 @@ from prefect.futures import PrefectFuture
 from prefect.task_runners import TaskRunner
 from prefect.tasks import exponential_backoff
 
-from flows.context import IngestContext
-from flows.discovery import DiscoveredDocument
 from flows.endpoint_limits import extract_slot
-from flows.ingest import DocumentMapper, handle_document, run_ingest
-from flows.ingest_summary import summary_markdown
-from flows.job import IngestJob, build_context
-from flows.job_hook import scheduled_job
 from flows.runners import build_task_runner
-from flows.runs import extraction_stats
-from flows.stages import DocumentOutcome
+from flows.scheduled import scheduled_job
 from flows.worker_contexts import context_for, register, unregister
+from pipeline.context import IngestContext
+from pipeline.discovery import DiscoveredDocument
+from pipeline.document import DocumentOutcome
+from pipeline.ingest import DocumentMapper, handle_document, run_ingest
+from pipeline.ingest_setup import IngestJob, build_context
+from pipeline.ingest_summary import summary_markdown
 from storage.db.models import Stage
+from storage.db.runs import extraction_stats
 
 
 def _prepare(job: IngestJob) -> Callable[[IngestContext], None]:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from flows.context import IngestContext
-from flows.ingest import current_versions
-from flows.job import IngestJob, build_context
+from pipeline.context import IngestContext
+from pipeline.ingest import current_versions
+from pipeline.ingest_setup import IngestJob, build_context
 from storage.db.models import Stage
 
 _contexts: dict[str, IngestContext] = {}

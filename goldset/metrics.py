@@ -18,6 +18,7 @@ def f1_from_counts(tp: int, fp: int, fn: int) -> float | None:
 class FieldOutcome(BaseModel):
     """One field of one document: counts, both values (JSON form) and the prediction's confidence."""
 
+    scored: bool = Field(default=True, description="False: the golden set does not label this field here.")
     tp: int = 0
     fp: int = 0
     fn: int = 0
@@ -47,6 +48,7 @@ class FieldMetrics(BaseModel):
     f1: float | None
     support: int = Field(description="Labelled values (list fields: elements).")
     labelled_documents: int = Field(description="Documents whose label has this field; the gate's threshold.")
+    unlabelled_documents: int = Field(default=0, description="Documents whose label does not score it.")
     tp: int
     fp: int
     fn: int
@@ -74,6 +76,8 @@ class RunSummary(BaseModel):
 
 class Metrics(BaseModel):
     engine: str | None = None
+    goldset: str | None = Field(default=None, description="The golden set's name, or its folder.")
+    variant: str | None = Field(default=None, description="scanned or born-digital: the documents scored.")
     goldset_hash: str | None = None
     documents: int
     missing_predictions: int

@@ -56,12 +56,11 @@ def _pct(value: float | None) -> str:
 def _fields_table(metrics: Metrics) -> str:
     rows = "".join(
         f"<tr><td>{escape(name)}</td><td>{_pct(m.precision)}</td><td>{_pct(m.recall)}</td><td>{_pct(m.f1)}</td>"
-        f"<td>{m.support}</td><td>{m.tp}</td><td>{m.fp}</td><td>{m.fn}</td></tr>"
+        f"<td>{m.support}</td><td>{m.tp}</td><td>{m.fp}</td><td>{m.fn}</td><td>{m.unlabelled_documents}</td></tr>"
         for name, m in metrics.fields.items()
     )
-    head = "".join(
-        f"<th>{h}</th>" for h in ("field", "precision", "recall", "F1", "support", "TP", "FP", "FN")
-    )
+    columns = ("field", "precision", "recall", "F1", "support", "TP", "FP", "FN", "not labelled (documents)")
+    head = "".join(f"<th>{h}</th>" for h in columns)
     head = f"<tr>{head}</tr>"
     return f"<table>{head}{rows}</table>"
 
@@ -159,7 +158,8 @@ def write_report(
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Abstractor accuracy</title>'
         f"<style>{STYLE}</style></head><body><h1>Extraction accuracy</h1>"
         f"<p>engine: {escape(metrics.engine or 'unknown')} · "
-        f"golden set: <code>{escape(metrics.goldset_hash or 'unknown')}</code>"
+        f"golden set: {escape(metrics.goldset or 'unknown')} ({escape(metrics.variant or 'unknown')}) "
+        f"<code>{escape(metrics.goldset_hash or 'unknown')}</code>"
         f" · documents: {metrics.documents} (without prediction: {metrics.missing_predictions})</p>"
         f"<p>micro F1 {_pct(metrics.micro_f1)} · macro F1 {_pct(metrics.macro_f1)} · "
         f"documents with every field right {metrics.all_fields_right:.1%}</p>"

@@ -1,10 +1,12 @@
 """Scanned, degraded copies of the golden set, built on first use and cached by content hash.
 
-    build_scans(goldset_dir, cache_dir, seed) -> <cache_dir>/scans-<hash16>-s<seed>/
+    build_scans(goldset_dir, cache_dir, seed, split) -> <cache_dir>/scans-<hash16>-s<seed>/
 
 The folder is itself a golden set (labels.jsonl naming the scans, documents/), plus manifest.jsonl with
 each page's degradations. Scans are 350-750 KB a page at 200 dpi, so they are never committed; a changed
 golden set has a new hash and therefore a new folder. Only the scans' randomness comes from `seed`.
+A document is scanned the first time a run asks for its split, and only then: a dev run does not pay
+for the test split's pages.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ from __future__ import annotations
 import io
 import json
 import math
+import os
 import random
-import shutil
+import tempfile
+import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -22,7 +26,7 @@ from pdf2image import convert_from_path
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from pypdf import PdfReader
 
-from goldset.labels import DOCUMENTS_DIR, GoldDocument, goldset_hash, load_goldset, write_labels
+from goldset.labels import DOCUMENTS_DIR, LABELS_FILE, Split, goldset_hash, labels_line, load_goldset
 
 MANIFEST = "manifest.jsonl"
 _FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
@@ -151,27 +155,47 @@ def scans_dir(goldset_dir: Path | str, cache_dir: Path | str, seed: int) -> Path
     return Path(cache_dir) / f"scans-{goldset_hash(goldset_dir)[:16]}-s{seed}"
 
 
-def build_scans(goldset_dir: Path | str, cache_dir: Path | str, seed: int = 0) -> Path:
-    """Return the cached scans folder for this golden set and seed, building it if absent."""
+def _write_atomically(path: Path, text: str) -> None:
+    partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(path)
+
+
+def build_scans(
+    goldset_dir: Path | str, cache_dir: Path | str, seed: int = 0, split: Split | None = None
+) -> Path:
+    """Return the cached scans folder for this golden set and seed, with `split`'s documents (all when
+    None) scanned; a document already scanned is not scanned again.
+
+    Each scan is made in a private folder and renamed into place, so a scan that is there is whole even
+    when two runs build at once. labels.jsonl and manifest.jsonl list every document scanned so far, in
+    label order.
+    """
     target = scans_dir(goldset_dir, cache_dir, seed)
-    if (target / MANIFEST).is_file():
-        return target
-    partial = target.with_name(target.name + ".partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    (partial / DOCUMENTS_DIR).mkdir(parents=True)
+    documents = target / DOCUMENTS_DIR
+    documents.mkdir(parents=True, exist_ok=True)
     gold = load_goldset(goldset_dir)
-    manifest, scanned = [], []
+    plans = {}
     for doc in gold:
         assert doc.path is not None  # load_goldset raised otherwise
-        plan = plan_scan(doc.document, len(PdfReader(doc.path).pages), seed)
-        scan_document(doc.path, plan, partial / DOCUMENTS_DIR, seed)
-        manifest.append(json.dumps(asdict(plan)))
-        scanned.append(GoldDocument(document=plan.scan, split=doc.split, fields=doc.fields))
-    write_labels(partial, scanned)
-    # The manifest is written last: its presence marks a complete build.
-    (partial / MANIFEST).write_text("\n".join(manifest) + "\n", encoding="utf-8")
-    shutil.rmtree(target, ignore_errors=True)
-    partial.rename(target)
+        plans[doc.document] = plan_scan(doc.document, len(PdfReader(doc.path).pages), seed)
+    missing = [
+        doc
+        for doc in gold
+        if (split is None or doc.split == split) and not (documents / plans[doc.document].scan).is_file()
+    ]
+    for doc in missing:
+        assert doc.path is not None
+        with tempfile.TemporaryDirectory(dir=target, prefix=".scanning-") as private:
+            made = scan_document(doc.path, plans[doc.document], Path(private), seed)
+            made.replace(documents / made.name)
+    if missing or not (target / MANIFEST).is_file():
+        done = [doc for doc in gold if (documents / plans[doc.document].scan).is_file()]
+        scanned = [doc.model_copy(update={"document": plans[doc.document].scan}) for doc in done]
+        _write_atomically(target / LABELS_FILE, "".join(labels_line(doc) + "\n" for doc in scanned))
+        _write_atomically(
+            target / MANIFEST, "".join(json.dumps(asdict(plans[d.document])) + "\n" for d in done)
+        )
     return target
 
 

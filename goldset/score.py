@@ -2,6 +2,8 @@
 
 Predictions are keyed by document file name or stem; a scanned "nda-0001.tif" answers for "nda-0001.pdf".
 A labelled document without a prediction is scored as an empty prediction (every labelled value a FN).
+A field the label lists as unlabelled counts nothing on that document (neither FP nor FN, and no
+calibration point), and only the schema's fields are scored: a label's clauses are not.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from goldset.calibration import expected_calibration_error, reliability, threshold_curve
-from goldset.compare import compare_field
+from goldset.field_match import compare_field
 from goldset.labels import GoldDocument
 from goldset.metrics import CostSummary, DocumentOutcome, FieldMetrics, FieldOutcome, Metrics, f1_from_counts
 from schemas.contract import ContractFields
@@ -69,6 +71,10 @@ def _outcome(gold: GoldDocument, prediction: Prediction | None) -> DocumentOutco
     pred_json = predicted.model_dump(mode="json")
     outcomes = {}
     for name in FIELD_NAMES:
+        confidence = prediction.confidences.get(name) if prediction else None
+        if name in gold.unlabelled:
+            outcomes[name] = FieldOutcome(scored=False, predicted=pred_json[name], confidence=confidence)
+            continue
         counts = compare_field(name, getattr(gold.fields, name), getattr(predicted, name))
         outcomes[name] = FieldOutcome(
             tp=counts.tp,
@@ -76,7 +82,7 @@ def _outcome(gold: GoldDocument, prediction: Prediction | None) -> DocumentOutco
             fn=counts.fn,
             truth=truth_json[name],
             predicted=pred_json[name],
-            confidence=prediction.confidences.get(name) if prediction else None,
+            confidence=confidence,
         )
     return DocumentOutcome(
         document=gold.document, split=gold.split, predicted=prediction is not None, fields=outcomes
@@ -93,6 +99,7 @@ def field_metrics(outcomes: Sequence[DocumentOutcome], name: str) -> FieldMetric
         f1=f1_from_counts(tp, fp, fn),
         support=tp + fn,
         labelled_documents=sum(1 for o in outcomes if o.fields[name].tp + o.fields[name].fn > 0),
+        unlabelled_documents=sum(1 for o in outcomes if not o.fields[name].scored),
         tp=tp,
         fp=fp,
         fn=fn,
@@ -124,10 +131,13 @@ def score(
     fields = {name: field_metrics(outcomes, name) for name in FIELD_NAMES}
     tp, fp, fn = (sum(getattr(m, k) for m in fields.values()) for k in ("tp", "fp", "fn"))
     f1s = [m.f1 for m in fields.values() if m.f1 is not None]
-    # Calibration over (document, field) pairs that carry a confidence; "correct" = no FP and no FN,
-    # so a confident "nothing here" on an empty field counts as a right answer.
+    # Calibration over scored (document, field) pairs that carry a confidence; "correct" = no FP and no
+    # FN, so a confident "nothing here" on an empty field counts as a right answer.
     scored = [
-        (o.confidence, o.correct) for d in outcomes for o in d.fields.values() if o.confidence is not None
+        (o.confidence, o.correct)
+        for d in outcomes
+        for o in d.fields.values()
+        if o.scored and o.confidence is not None
     ]
     confidences = [c for c, _ in scored]
     correct = [ok for _, ok in scored]

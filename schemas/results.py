@@ -5,10 +5,11 @@ Failures are data: a page result carries a status and its errors instead of rais
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, Field
+
+from schemas.status import FailureKind, Status
 
 
 class BoundingBox(BaseModel):
@@ -57,31 +58,51 @@ class ExtractedField(BaseModel):
     conflicts: list[ExtractedValue] = Field(default_factory=list)
 
 
-class PageStatus(StrEnum):
-    ok = "ok"
-    invalid = "invalid"  # the engine answered, but not with valid output for the schema
-    failed = "failed"  # the engine could not answer (server down, timeout)
-
-
 class PageExtraction(BaseModel):
+    """One page as an engine read it.
+
+    `status` is `ok`, `needs_review` (read, but a person must look: e.g. the large model was down and the
+    small model's answer was kept) or `failed` (nothing usable); `failure` says what kind of failure it
+    was, and is also set on a `needs_review` page whose missing part is worth redoing (transient).
+    """
+
     page: int = Field(ge=1)
-    status: PageStatus
+    status: Status
+    failure: FailureKind | None = None
     engine: str
     model: str
     fields: dict[str, ExtractedField] = Field(default_factory=dict)
-    confidence: float = Field(ge=0.0, le=1.0)  # lowest over the page's fields; 0 when invalid
+    confidence: float = Field(ge=0.0, le=1.0)  # lowest over the page's fields; 0 when failed
     tokens_in: int = 0
     tokens_out: int = 0
     latency_s: float = 0.0
     escalated: bool = False
     escalation_reason: str | None = None
-    needs_review: bool = False
     errors: list[str] = Field(default_factory=list)
+
+    @property
+    def usable(self) -> bool:
+        return self.status is not Status.failed
+
+    @property
+    def redo(self) -> bool:
+        """Whether the next run should read this page again without being asked."""
+        return self.failure is FailureKind.transient
 
 
 class DocumentExtraction(BaseModel):
-    """Page results merged into one record for the document."""
+    """Page results merged into one record for the document, with the document's status.
+
+    `status`: `failed` when more than the error budget's share of pages failed, `partial` when some did
+    (`failed_pages`), else `needs_review` when a page needs a person, else `ok`.
+    """
 
     fields: dict[str, ExtractedField]
     pages: list[PageExtraction]
-    needs_review: bool = False
+    status: Status
+    failed_pages: list[int] = Field(default_factory=list)
+    reason: str | None = None  # why the document is failed or partial, for people
+
+    @property
+    def redo_pages(self) -> list[int]:
+        return [page.page for page in self.pages if page.redo]

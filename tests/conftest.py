@@ -17,6 +17,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from fake_openai import FakeOpenAI
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -35,13 +36,17 @@ TEST_OCR_CACHE = REPO / ".cache" / "test-ocr"
 _BUILDERS = REPO / "tests" / "fixtures" / "make_fixtures.py"
 
 
-def load_builders() -> ModuleType:
-    # tests/ is not a package (pytest runs with --import-mode=importlib), so load the builders by path.
-    spec = importlib.util.spec_from_file_location("abstractor_test_make_fixtures", _BUILDERS)
+def _load(name: str, path: Path) -> ModuleType:
+    # tests/ is not a package (pytest runs with --import-mode=importlib), so helpers are loaded by path.
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def load_builders() -> ModuleType:
+    return _load("abstractor_test_make_fixtures", _BUILDERS)
 
 
 @pytest.fixture(scope="session")
@@ -278,8 +283,8 @@ def search_corpus(tmp_path_factory: pytest.TempPathFactory, ocr_cache_dir: Path)
     """
     from abstractor.jobs import ingest_job
     from abstractor.settings import IngestSettings, Settings
-    from flows.ingest import run_ingest
-    from flows.job import build_context
+    from pipeline.ingest import run_ingest
+    from pipeline.ingest_setup import build_context
     from storage.db.access import add_user
 
     root = tmp_path_factory.mktemp("search-corpus")
@@ -313,3 +318,34 @@ def search_home(search_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyP
     shutil.copytree(search_corpus, home, symlinks=True)
     monkeypatch.setenv("ABSTRACTOR_DATA_HOME", str(home))
     return home
+
+
+# --- the scripted OpenAI-compatible server (tests/fixtures/fake_openai.py) ---
+
+
+@pytest.fixture
+def fake_openai_factory() -> Iterator[Callable[..., FakeOpenAI]]:
+    """Starts scripted servers (on `port`, to bring one back where another was); stops them after."""
+    servers: list[FakeOpenAI] = []
+
+    def start(port: int = 0) -> FakeOpenAI:
+        servers.append(FakeOpenAI(port).start())
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def fake_openai(fake_openai_factory: Callable[[], FakeOpenAI]) -> FakeOpenAI:
+    return fake_openai_factory()
+
+
+@pytest.fixture
+def dead_url() -> str:
+    """A base URL where nothing listens: connections are refused."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/v1"

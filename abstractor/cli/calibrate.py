@@ -10,13 +10,15 @@ import typer
 
 from abstractor.cli.common import fail, load_settings, print_json
 from abstractor.jobs import eval_job
-from flows.calibration import run_calibration
+from pipeline.calibration import run_calibration
 
 
 def calibrate(
     target: Annotated[float, typer.Option(help="Accuracy the kept answers must reach.", min=0, max=1)] = 0.9,
     split: Annotated[str, typer.Option(help="The split to calibrate on; dev keeps test honest.")] = "dev",
-    goldset: Annotated[Path | None, typer.Option(help="Golden set folder.")] = None,
+    goldset: Annotated[
+        str | None, typer.Option(help="A golden set: synthetic (the default), cuad, or a folder.")
+    ] = None,
     out: Annotated[Path | None, typer.Option(help="Report folder.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
@@ -30,15 +32,15 @@ def calibrate(
     if split not in ("dev", "test", "all"):
         fail(f"--split must be dev, test or all, not {split!r}")
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
-    job = eval_job(
-        settings,
-        goldset=goldset,
-        split=None if split == "all" else split,
-        engine="vlm",
-        out_dir=out or settings.data_home / "reports" / f"calibration-{stamp}",
-        accept=False,
-    )
     try:
+        job = eval_job(
+            settings,
+            goldset=goldset,
+            split=None if split == "all" else split,
+            engine="vlm",
+            out_dir=out or settings.data_home / "reports" / f"calibration-{stamp}",
+            accept=False,
+        )
         outcome = run_calibration(job, target)
     except ValueError as error:
         fail(str(error))

@@ -13,15 +13,26 @@ from abstractor.cli.common import Exit, fail, load_settings, print_json
 from abstractor.jobs import compare_candidates, eval_job
 from abstractor.prefect_env import configure_prefect
 from abstractor.settings import Settings
-from flows.compare import run_compare
-from flows.evaluate import EvalJob
+from goldset.sets import VARIANTS
+from pipeline.engine_comparison import run_compare
+from pipeline.evaluation import EvalJob
 
 
 def evaluate(
     goldset: Annotated[
-        Path | None, typer.Option(help="Golden set folder (documents + labels.jsonl).")
+        str | None,
+        typer.Option(
+            help="A golden set: synthetic (the default), cuad, or a folder (documents + labels.jsonl)."
+        ),
     ] = None,
     split: Annotated[str, typer.Option(help="dev, test, or all.")] = "test",
+    variant: Annotated[
+        str | None,
+        typer.Option(
+            help="scanned (degraded copies; the default for synthetic and cuad) or born-digital "
+            "(the documents as they are; the default for a folder)."
+        ),
+    ] = None,
     engine: Annotated[
         str | None, typer.Option(help="rules, vlm or auto; default: the configured one.")
     ] = None,
@@ -47,15 +58,21 @@ def evaluate(
         fail(f"--split must be dev, test or all, not {split!r}")
     if engine is not None and engine not in ("rules", "vlm", "auto"):
         fail(f"--engine must be rules, vlm or auto, not {engine!r}")
+    if variant is not None and variant not in VARIANTS:
+        fail(f"--variant must be {' or '.join(VARIANTS)}, not {variant!r}")
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
-    job = eval_job(
-        settings,
-        goldset=goldset,
-        split=None if split == "all" else split,
-        engine=engine,
-        out_dir=out or settings.data_home / "reports" / stamp,
-        accept=accept,
-    )
+    try:
+        job = eval_job(
+            settings,
+            goldset=goldset,
+            split=None if split == "all" else split,
+            engine=engine,
+            out_dir=out or settings.data_home / "reports" / stamp,
+            accept=accept,
+            variant="scanned" if variant == "scanned" else "born-digital" if variant else None,
+        )
+    except ValueError as error:
+        fail(str(error))
     if compare is not None:
         _compare(settings, job, [name.strip() for name in compare.split(",") if name.strip()], as_json)
         return
@@ -71,7 +88,8 @@ def evaluate(
     else:
         metrics = outcome["metrics"]
         typer.echo(
-            f"Eval run {outcome['run']}: {metrics['documents']} documents, micro F1 "
+            f"Eval run {outcome['run']} ({metrics['goldset']}, {metrics['variant']}): "
+            f"{metrics['documents']} documents, micro F1 "
             f"{metrics['micro_f1']:.3f}, macro F1 {metrics['macro_f1']:.3f}"
         )
         typer.echo(f"report: {outcome['report']}")

@@ -11,6 +11,7 @@ from abstractor.cli.progress import RunProgress
 from abstractor.jobs import ingest_job
 from abstractor.prefect_env import configure_prefect
 from storage.db import open_database
+from storage.db.documents import request_retries
 
 
 def ingest(
@@ -22,11 +23,23 @@ def ingest(
         str | None,
         typer.Option(help="Matter of every document; default: the first folder level under the source."),
     ] = None,
+    retry: Annotated[
+        bool,
+        typer.Option(
+            "--retry",
+            help="Also redo documents that failed or came through in part for a reason a re-run alone "
+            "does not cure (a broken file, a refused request). Transient failures are redone anyway.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Ingest scanned contracts: render, OCR and extract every new or out-of-date document.
 
-    Exit status: 0 all documents succeeded; 3 some failed (the others were processed); 2 bad usage.
+    Pages that failed for a transient reason (the model endpoint down, a timeout) are redone by the next
+    run without being asked, and only those pages.
+
+    Exit status: 0 every document ok; 3 some document or page ended failed or partial (the others were
+    processed; each has its reason); 2 bad usage.
     """
     settings = load_settings()
     sources = sources or settings.ingest.sources
@@ -38,6 +51,8 @@ def ingest(
 
     db = open_database(job.database_url)
     try:
+        if retry:
+            request_retries(db)
         with RunProgress(db):
             result = ingest_flow(job)
     finally:
@@ -48,11 +63,14 @@ def ingest(
         counts = result["documents"]
         typer.echo(
             f"Run {result['run']}: {counts['new']} new, {counts['updated']} updated, "
-            f"{counts['skipped']} skipped, {counts['failed']} failed; {result['pages']} pages processed."
+            f"{counts['skipped']} skipped, {counts['partial']} partial, {counts['failed']} failed; "
+            f"{result['pages']} pages processed."
         )
         for failure in result["failures"]:
-            typer.echo(f"  failed: {failure['source']}: {failure['error']}")
-    if result["documents"]["failed"]:
+            pages = failure.get("pages")
+            where = f" (pages {', '.join(map(str, pages))})" if pages else ""
+            typer.echo(f"  {failure.get('status', 'failed')}: {failure['source']}{where}: {failure['error']}")
+    if result["documents"]["failed"] or result["documents"]["partial"]:
         raise typer.Exit(int(Exit.documents_failed))
 
 

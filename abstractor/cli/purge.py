@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from abstractor.cli.common import fail, load_settings, print_json
-from flows.purge import PurgeRefusedError, purge, set_hold
+from pipeline.purge import PurgeRefusedError, purge, set_hold
 from retrieval.updates import open_updates
 from storage.blobs import open_blob_store
 from storage.db import open_database

@@ -8,8 +8,8 @@ import typer
 
 from abstractor.cli.common import Exit, load_settings, print_json
 from abstractor.jobs import ingest_job
-from flows.job import build_context
-from flows.reindex import reindex as reindex_documents
+from pipeline.ingest_setup import build_context
+from pipeline.reindex import reindex as reindex_documents
 
 
 def reindex(

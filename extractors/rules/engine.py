@@ -27,7 +27,8 @@ from extractors.rules.injection import mask_instructions
 from extractors.rules.text import PageText, vocabulary
 from schemas.contract import ContractFields
 from schemas.introspect import list_fields, schema_digest
-from schemas.results import Evidence, ExtractedField, ExtractedValue, PageExtraction, PageStatus
+from schemas.results import Evidence, ExtractedField, ExtractedValue, PageExtraction
+from schemas.status import FailureKind, Status
 
 RULES_VERSION = "5"
 # Two different answers this close in confidence mean the document is ambiguous: say so.
@@ -82,7 +83,9 @@ class RulesEngine(ExtractionEngine):
             return [
                 PageExtraction(
                     page=p.number,
-                    status=PageStatus.failed,
+                    status=Status.failed,
+                    # The same rules fail the same way on the same page until the rules change.
+                    failure=FailureKind.permanent,
                     engine=self.name,
                     model=self.version,
                     confidence=0.0,
@@ -177,12 +180,11 @@ class RulesEngine(ExtractionEngine):
                 fields[field] = ExtractedField(items=[], confidence=absent_confidence(field, cued))
         return PageExtraction(
             page=text.number,
-            status=PageStatus.ok,
+            status=Status.needs_review if injections else Status.ok,
             engine=self.name,
             model=self.version,
             fields=fields,
             confidence=min(f.confidence for f in fields.values()),
-            needs_review=injections > 0,
             errors=[f"{injections} sentence(s) addressed to an automated reader were ignored"]
             if injections
             else [],

@@ -179,6 +179,9 @@ _BETWEEN = re.compile(
     r"(?P<b>[A-Z][^,;()\n]{2,80}?(?:,\s*(?:Inc|Ltd|LLC|L\.L\.C|LLP|L\.P|Corp|PLC)\.?)?)(?=\s*[.,;(]|\s+(?:dated|as\s+of|on)\b)",
 )
 
+# Words a company name found backwards from its suffix may start with but that are not part of it.
+_LEADING_CONNECTORS = re.compile(r"(?:(?:and|of|the|&)\s+)+", re.I)
+
 
 def _ends_sentence(word: str) -> bool:
     """ "2023." and "Compensation." end a sentence; "Inc.", "J." and "U.S." do not."""
@@ -203,8 +206,9 @@ def _company_before(text: str, suffix_end: int, floor: int) -> tuple[int, str] |
         break
     if start is None:
         return None
-    while text[start:suffix_end].split(maxsplit=1)[0].lower() in ("and", "of", "the", "&"):
-        start = text.index(" ", start) + 1
+    # Leading connectors are not the name; the gap after them may be a line break ("between the\nAcme").
+    if lead := _LEADING_CONNECTORS.match(text, start, suffix_end):
+        start = lead.end()
     name = clean_name(text[start:suffix_end])
     # "the Company" is a defined term in use, not a company's name.
     return (start, name) if LEGAL_SUFFIX_RE.sub("", " " + name).strip(" .") else None

@@ -1,8 +1,9 @@
 """CascadeEngine: the small model reads every page; the large one re-reads only the pages that need it.
 
 The escalation policy (`escalation_reason`):
-- `invalid`: the small model's answer was cut off, not JSON, or did not validate;
-- `failed`: the small model's server gave no answer (the large one may still read the page);
+- `failed: invalid`: the small model's answer was cut off, not JSON, or did not validate;
+- `failed: transient|permanent`: the small model's server gave no answer (the large one may still read
+  the page);
 - `low_confidence: f1, f2`: the small model FOUND a value (non-null, non-empty) whose confidence is below
   `threshold`.
 A field the small model left empty does not escalate, however unsure that "nothing here" was, unless
@@ -14,7 +15,9 @@ What the page keeps:
 - the large model answered validly: its page replaces the small one's (every value records its model);
   `needs_review` when the large model's page would itself have escalated;
 - the large model failed or answered invalidly, or no large model is configured: the small model's page is
-  kept with `needs_review=True` and the large model's error appended: nothing is lost, a person looks.
+  kept as `needs_review` (still `failed` if the small model failed too) with the large model's error
+  appended: nothing is lost, a person looks. When the large model's failure was transient the page keeps
+  that kind, so the next run asks the large model again.
 `escalated` says the page was sent to the large model; tokens and latency add up both calls.
 """
 
@@ -26,7 +29,8 @@ from pydantic import BaseModel, Field
 
 from extractors.engines.base import ExtractionEngine, PageInput
 from extractors.vlm.engine import VlmEngine, map_bounded
-from schemas.results import ExtractedField, PageExtraction, PageStatus
+from schemas.results import ExtractedField, PageExtraction
+from schemas.status import FailureKind, Status
 
 
 class CascadeConfig(BaseModel):
@@ -65,8 +69,8 @@ class CascadeEngine(ExtractionEngine):
 
     def escalation_reason(self, page: PageExtraction) -> str | None:
         """Why `page` should go to the large model, or None when it may stay (see the module docstring)."""
-        if page.status is not PageStatus.ok:
-            return str(page.status)
+        if page.status is Status.failed:
+            return f"failed: {page.failure}"
         unsure = [name for name, field in page.fields.items() if self._unsure(field)]
         return f"low_confidence: {', '.join(unsure)}" if unsure else None
 
@@ -85,7 +89,7 @@ class CascadeEngine(ExtractionEngine):
             return first.model_copy(
                 update={
                     "escalation_reason": reason,
-                    "needs_review": True,
+                    "status": _reviewed(first.status),
                     "errors": [*first.errors, "no large model"],
                 }
             )
@@ -97,9 +101,22 @@ class CascadeEngine(ExtractionEngine):
             "tokens_out": first.tokens_out + second.tokens_out,
             "latency_s": first.latency_s + second.latency_s,
         }
-        if second.status is PageStatus.ok:
-            return second.model_copy(
-                update={**spent, "needs_review": self.escalation_reason(second) is not None}
-            )
+        if second.status is Status.ok:
+            unsure = self.escalation_reason(second) is not None
+            return second.model_copy(update={**spent, "status": Status.needs_review if unsure else Status.ok})
         errors = [*first.errors, *(f"large model {second.model}: {error}" for error in second.errors)]
-        return first.model_copy(update={**spent, "needs_review": True, "errors": errors})
+        # The small model's failure kind stands when it failed. Else the page was read, and keeps a kind only
+        # when the large model's failure was transient: the next run asks it again. A refusal (4xx) or an
+        # invalid answer would only repeat, and a read page is not a failed one (see PageExtraction).
+        if first.status is Status.failed:
+            failure = first.failure
+        else:
+            failure = second.failure if second.failure is FailureKind.transient else None
+        return first.model_copy(
+            update={**spent, "status": _reviewed(first.status), "failure": failure, "errors": errors}
+        )
+
+
+def _reviewed(status: Status) -> Status:
+    """A page the large model could not settle: a person looks, unless nothing was read at all."""
+    return Status.failed if status is Status.failed else Status.needs_review

@@ -26,6 +26,8 @@ from typing import Any
 import httpx
 from pydantic import BaseModel, Field, SecretStr
 
+from schemas.status import FailureKind
+
 # vLLM reports -inf (a token the grammar masked) as this number, JSON having no infinity.
 MASKED_LOGPROB = -9999.0
 
@@ -54,7 +56,7 @@ class EndpointConfig(BaseModel):
         return [url.rstrip("/") for url in urls]
 
 
-class FailureKind(StrEnum):
+class CallFailureKind(StrEnum):
     connection = "connection"  # refused, reset, DNS: the server is not there
     timeout = "timeout"
     server_error = "server_error"  # 5xx
@@ -62,6 +64,13 @@ class FailureKind(StrEnum):
     client_error = "client_error"  # other 4xx: our request is wrong, not retried
     invalid_response = "invalid_response"  # 2xx whose body is not a chat completion
     circuit_open = "circuit_open"  # every replica is benched: failed fast, nothing sent
+
+    @property
+    def pipeline_kind(self) -> FailureKind:
+        """What the pipeline does about it: a 4xx is our request's fault and repeats until the request
+        changes (a new prompt, schema or image size is a new stage version); the rest is the server's
+        state, and the next run tries again without being asked."""
+        return FailureKind.permanent if self is CallFailureKind.client_error else FailureKind.transient
 
 
 @dataclass(frozen=True)
@@ -102,7 +111,7 @@ class Completion:
 
 @dataclass(frozen=True)
 class Failure:
-    kind: FailureKind
+    kind: CallFailureKind
     message: str
     latency_s: float
     attempts: int
@@ -115,7 +124,7 @@ ChatResult = Completion | Failure
 class _RetryableError(Exception):
     def __init__(
         self,
-        kind: FailureKind,
+        kind: CallFailureKind,
         message: str,
         status_code: int | None = None,
         retry_after_s: float | None = None,
@@ -184,7 +193,7 @@ class ChatClient:
             replica = await self._pick()
             if replica is None:
                 # This call's own error says more than "benched"; a later call only finds them benched.
-                kind = last_error.kind if last_error else FailureKind.circuit_open
+                kind = last_error.kind if last_error else CallFailureKind.circuit_open
                 benched = "; ".join(r.last_error for r in self._replicas)
                 message = f"every replica is benched: {benched}"
                 return Failure(kind, message, time.monotonic() - started, attempts)
@@ -204,7 +213,7 @@ class ChatClient:
             except httpx.HTTPStatusError as error:
                 # A 4xx means the server is healthy and our request is wrong: no retry, no breaker.
                 return Failure(
-                    FailureKind.client_error,
+                    CallFailureKind.client_error,
                     f"{error.response.status_code}: {error.response.text[:500]}",
                     time.monotonic() - started,
                     attempts,
@@ -221,20 +230,20 @@ class ChatClient:
                 response = await self._http.post(url, json=payload)
         except (TimeoutError, httpx.TimeoutException) as error:
             message = f"{url}: no answer within {self.config.timeout_s} s"
-            raise _RetryableError(FailureKind.timeout, message) from error
+            raise _RetryableError(CallFailureKind.timeout, message) from error
         except httpx.TransportError as error:
             message = f"{url}: {type(error).__name__}: {error}"
-            raise _RetryableError(FailureKind.connection, message) from error
+            raise _RetryableError(CallFailureKind.connection, message) from error
         if response.status_code == 429:
             raise _RetryableError(
-                FailureKind.rate_limited,
+                CallFailureKind.rate_limited,
                 f"{url}: 429: {response.text[:500]}",
                 429,
                 _retry_after(response.headers.get("Retry-After")),
             )
         if response.status_code >= 500:
             raise _RetryableError(
-                FailureKind.server_error,
+                CallFailureKind.server_error,
                 f"{url}: {response.status_code}: {response.text[:500]}",
                 response.status_code,
             )
@@ -254,11 +263,11 @@ class ChatClient:
         return wait
 
     def _record_failure(self, replica: _Replica, error: _RetryableError) -> None:
-        if error.kind is FailureKind.rate_limited:
+        if error.kind is CallFailureKind.rate_limited:
             return  # busy is not broken: benching a rate-limited replica would only move the load
         replica.failures_in_row += 1
         replica.last_error = str(error)
-        refused = error.kind is FailureKind.connection
+        refused = error.kind is CallFailureKind.connection
         if refused or replica.failures_in_row >= self.config.breaker_failures:
             replica.benched_until = time.monotonic() + self.config.breaker_cooldown_s
 
@@ -317,7 +326,7 @@ def _parse_completion(body: Any, latency_s: float, attempts: int, replica: str) 
         )
     except (KeyError, IndexError, TypeError, ValueError) as error:
         return Failure(
-            FailureKind.invalid_response,
+            CallFailureKind.invalid_response,
             f"{replica}: not a chat completion: {type(error).__name__}: {error}",
             latency_s,
             attempts,

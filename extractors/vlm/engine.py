@@ -2,7 +2,8 @@
 
 Per page: prompt (prompt.py) -> guided JSON completion with logprobs (client.py) -> pydantic validation ->
 per-field confidence (confidence.py) -> PageExtraction. A page whose answer is cut off, is not JSON or does
-not validate is `invalid` with confidence 0; a page the server could not answer is `failed`.
+not validate is `failed` (kind `invalid`) with confidence 0; a page the server could not answer is
+`failed` with the kind its call failure implies (transient unless the server refused our request).
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from extractors.vlm.confidence import (
 from extractors.vlm.json_schema import GuidedSchema, SchemaBounds, guided_schema
 from extractors.vlm.prompt import PROMPT_VERSION, PromptConfig, page_messages
 from schemas.ocr import PageOcr
-from schemas.results import Evidence, ExtractedField, ExtractedValue, PageExtraction, PageStatus
+from schemas.results import Evidence, ExtractedField, ExtractedValue, PageExtraction
+from schemas.status import FailureKind, Status
 
 ENGINE_NAME = "vlm"
 
@@ -97,7 +99,7 @@ class VlmEngine(ExtractionEngine):
         result = await self.client.chat_json(messages, self.guided.name, self.guided.schema)
         if isinstance(result, Failure):
             errors = [f"{result.kind}: {result.message}"]
-            return self._page(page, PageStatus.failed, errors, latency_s=result.latency_s)
+            return self._failed(page, result.kind.pipeline_kind, errors, latency_s=result.latency_s)
         return self._read_answer(page, result)
 
     async def aclose(self) -> None:
@@ -111,19 +113,19 @@ class VlmEngine(ExtractionEngine):
         }
         if completion.truncated:
             error = f"answer cut off at max_tokens={self.client.config.max_tokens}"
-            return self._page(page, PageStatus.invalid, [error], **usage)
+            return self._failed(page, FailureKind.invalid, [error], **usage)
         try:
             root = parse_spans(completion.content)
             answer = self.schema.model_validate(root.value)
         except (ValidationError, ValueError) as error:
-            return self._page(page, PageStatus.invalid, [f"invalid answer: {error}"[:2000]], **usage)
+            return self._failed(page, FailureKind.invalid, [f"invalid answer: {error}"[:2000]], **usage)
         spans = TokenSpans(completion.content, completion.tokens)
         confidences = field_confidences(root, spans, self.confidence)
         values = answer.model_dump(mode="json", by_alias=True)
         fields = {key: self._field(value, confidences.get(key), page) for key, value in values.items()}
         return PageExtraction(
             page=page.number,
-            status=PageStatus.ok,
+            status=Status.ok,
             engine=ENGINE_NAME,
             model=self.model,
             fields=fields,
@@ -153,11 +155,12 @@ class VlmEngine(ExtractionEngine):
             return None
         return self._ground(value, page.ocr, page.number)
 
-    def _page(self, page: PageInput, status: PageStatus, errors: list[str], **usage: Any) -> PageExtraction:
+    def _failed(self, page: PageInput, kind: FailureKind, errors: list[str], **usage: Any) -> PageExtraction:
         """A page without values: confidence 0, so the cascade never takes it for a confident answer."""
         return PageExtraction(
             page=page.number,
-            status=status,
+            status=Status.failed,
+            failure=kind,
             engine=ENGINE_NAME,
             model=self.model,
             confidence=0.0,

@@ -25,6 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from schemas.status import Lifecycle, Status
+
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
@@ -43,21 +45,6 @@ class Stage(StrEnum):
     ocr = "ocr"
     extract = "extract"
     index = "index"
-
-
-class DocumentStatus(StrEnum):
-    pending = "pending"
-    done = "done"
-    needs_review = "needs_review"
-    failed = "failed"
-
-
-class RunStatus(StrEnum):
-    running = "running"
-    succeeded = "succeeded"
-    partial = "partial"  # finished, but some documents failed
-    failed = "failed"
-    crashed = "crashed"  # the process died; found and marked by a later run
 
 
 class Matter(Base):
@@ -80,8 +67,10 @@ class Document(Base):
     size_bytes: Mapped[int] = mapped_column(BigInteger)
     kind: Mapped[str | None] = mapped_column(String(16))  # pdf | tiff | image, once probed
     original_key: Mapped[str] = mapped_column(String(300))
-    status: Mapped[str] = mapped_column(String(16), default=DocumentStatus.pending, index=True)
-    error: Mapped[str | None] = mapped_column(Text)
+    # pending until first processed, then a Status: ok | partial | failed | needs_review
+    status: Mapped[str] = mapped_column(String(16), default=Lifecycle.pending, index=True)
+    error: Mapped[str | None] = mapped_column(Text)  # why it is failed or partial
+    failed_pages: Mapped[list[Any]] = mapped_column(JSON, default=list)  # page numbers, when partial/failed
     page_count: Mapped[int | None] = mapped_column(Integer)
     # Set when a failed document is marked for the next run, or a stage needs to be redone by hand.
     retry_requested: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -133,13 +122,17 @@ class Page(Base):
     ocr_words: Mapped[list[Any] | None] = mapped_column(JSON)
     ocr_text: Mapped[str | None] = mapped_column(Text)
     ocr_version: Mapped[str | None] = mapped_column(String(100))
-    status: Mapped[str] = mapped_column(String(16), default="rendered")  # rendered | ocr_done
 
     document: Mapped[Document] = relationship(back_populates="pages")
 
 
 class StageState(Base):
-    """The version of each stage that last completed for a document."""
+    """The version of each stage that last ran for a document, and how it ended.
+
+    `status` ok | partial | failed; `failure` the kind of the failures behind partial or failed. A
+    transient failure makes the stage not done: the next run redoes it (exactly its failed pages) without
+    being asked. A permanent one stands at this version until someone marks the document for retry.
+    """
 
     __tablename__ = "stage_states"
     __table_args__ = (UniqueConstraint("document_id", "stage", name="uq_stage_states_document_stage"),)
@@ -148,9 +141,8 @@ class StageState(Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     stage: Mapped[str] = mapped_column(String(16))
     version: Mapped[str] = mapped_column(Text)
-    # done, or failed for good: the input itself is bad, so the same version is not tried again
-    # unless someone marks the document for retry.
-    status: Mapped[str] = mapped_column(String(16), default="done")
+    status: Mapped[str] = mapped_column(String(16), default=Status.ok)
+    failure: Mapped[str | None] = mapped_column(String(16))
     completed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
@@ -165,7 +157,8 @@ class Extraction(Base):
     engine: Mapped[str] = mapped_column(String(100))
     model: Mapped[str] = mapped_column(String(200))
     version: Mapped[str] = mapped_column(String(300))
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))  # a Status
+    failure: Mapped[str | None] = mapped_column(String(16))  # a FailureKind, when a page failed
     fields: Mapped[dict[str, Any]] = mapped_column(JSON)  # {field: ExtractedField JSON}
     confidence: Mapped[float] = mapped_column(Float)
     tokens_in: Mapped[int] = mapped_column(Integer, default=0)
@@ -173,7 +166,6 @@ class Extraction(Base):
     latency_s: Mapped[float] = mapped_column(Float, default=0.0)
     escalated: Mapped[bool] = mapped_column(Boolean, default=False)
     escalation_reason: Mapped[str | None] = mapped_column(Text)
-    needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
     errors: Mapped[list[Any]] = mapped_column(JSON, default=list)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
@@ -183,7 +175,8 @@ class Run(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))  # ingest | eval | reindex
-    status: Mapped[str] = mapped_column(String(16), default=RunStatus.running)
+    # running, or crashed (a later run found its process gone), else how it ended: ok | partial | failed
+    status: Mapped[str] = mapped_column(String(16), default=Lifecycle.running)
     started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column()
     heartbeat_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -10,13 +10,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from schemas.status import Status
 from storage.db.audit import EXPORT_FIELDS
 from storage.db.engine import Database
 from storage.db.models import (
     ApiToken,
     AuditEntry,
     Document,
-    DocumentStatus,
     EvalRun,
     Extraction,
     Matter,
@@ -40,6 +40,7 @@ def _summary(document: Document) -> dict[str, Any]:
         "status": document.status,
         "pages": document.page_count,
         "error": document.error,
+        "failed_pages": list(document.failed_pages or []),
         "updated_at": _iso(document.updated_at),
     }
 
@@ -233,11 +234,11 @@ def runs(db: Database, limit: int = 50) -> list[dict[str, Any]]:
 
 
 def failed_documents(db: Database) -> list[dict[str, Any]]:
-    """Documents that failed, with their reason and the last run that reported them."""
+    """Documents that failed or came through in part, with the reason, pages and the last run that said so."""
     with db.session() as session:
         documents = session.scalars(
             select(Document)
-            .where(Document.status == DocumentStatus.failed)
+            .where(Document.status.in_((Status.failed, Status.partial)))
             .options(selectinload(Document.matter))
             .order_by(Document.id)
         )
@@ -245,7 +246,7 @@ def failed_documents(db: Database) -> list[dict[str, Any]]:
         for document in documents:
             last_run = session.scalar(
                 select(func.max(RunItem.run_id)).where(
-                    RunItem.document_id == document.id, RunItem.outcome == "failed"
+                    RunItem.document_id == document.id, RunItem.outcome.in_(("failed", "partial"))
                 )
             )
             found.append(

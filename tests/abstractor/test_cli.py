@@ -32,17 +32,17 @@ def test_ingest_reports_json_and_exit_status_then_lists_and_shows(tmp_path, buil
     ingest = run(home, "ingest", str(tmp_path / "inbox"), "--json", **env)
     assert ingest.returncode == 3, ingest.stderr[-3000:]  # one document failed, the other was processed
     summary = json.loads(ingest.stdout)
-    assert summary["documents"] == {"new": 1, "updated": 0, "skipped": 0, "failed": 1}
+    assert summary["documents"] == {"new": 1, "updated": 0, "skipped": 0, "partial": 0, "failed": 1}
     assert summary["pages"] == 1
     assert isinstance(summary["run"], int)
-    assert summary["failures"] == [
-        {"source": str(inbox / "locked.pdf"), "error": "the PDF is password-protected"}
-    ]
+    (failure,) = summary["failures"]
+    assert failure["source"] == str(inbox / "locked.pdf") and failure["status"] == "failed"
+    assert failure["error"] == "the PDF is password-protected" and isinstance(failure["document"], int)
 
     listed = run(home, "documents", "--json")
     assert listed.returncode == 0
     rows = {row["filename"]: row for row in json.loads(listed.stdout)}
-    assert rows["lease.png"]["status"] == "done" and rows["lease.png"]["matter"] == "acme"
+    assert rows["lease.png"]["status"] == "ok" and rows["lease.png"]["matter"] == "acme"
     assert rows["locked.pdf"]["error"] == "the PDF is password-protected"
 
     shown = run(home, "show", str(rows["lease.png"]["id"]), "--json")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from goldset.comparison import CandidateResult, knee
+from goldset.engine_ranking import CandidateResult, knee
 from goldset.labels import GoldDocument, load_goldset, write_labels
 from storage.db import Calibration, open_database
 
@@ -118,7 +118,7 @@ def test_compare_ranks_engines_and_calibrate_stores_a_threshold_the_cascade_read
             sys.executable,
             "-c",
             "from abstractor.settings import Settings; from abstractor.jobs import ingest_job; "
-            "from flows.job import build_context; "
+            "from pipeline.ingest_setup import build_context; "
             "c = build_context(ingest_job(Settings(), ['x'], None)); "
             "print(c.engine.config.threshold); c.close()",
         ],

@@ -112,3 +112,37 @@ def test_a_field_that_falls_below_the_accepted_baseline_exits_4(tmp_path, ocr_ca
     result = _eval(home, ocr_cache_dir, "--goldset", str(goldset), "--out", str(tmp_path / "report"))
     assert result.returncode == 4, result.stdout + result.stderr[-3000:]
     assert "governing_law" in result.stderr
+
+
+CUAD_DOCUMENTS = (  # dev split, one page each: the OCR of their scans is cheap
+    "FEDERATEDGOVERNMENTINCOMESECURITIESINC_04_28_2020-EX-99.SERV AGREE-SERVICES AGREEMENT_AMENDMENT.pdf",
+    "NETZEEINC_11_14_2002-EX-10.3-MAINTENANCE AGREEMENT.PDF",
+)
+
+
+def test_eval_scans_and_scores_cuad_documents_with_their_unlabelled_fields(tmp_path, ocr_cache_dir):
+    """Two real CUAD contracts, labels as converted: scanned on first use, fields CUAD lacks not scored."""
+    gold = {doc.document: doc for doc in load_goldset(REPO / "goldset" / "cuad", split="dev")}
+    folder = tmp_path / "cuad-two"
+    (folder / "documents").mkdir(parents=True)
+    for name in CUAD_DOCUMENTS:
+        assert gold[name].path is not None
+        (folder / "documents" / name).symlink_to(gold[name].path)
+    write_labels(folder, [gold[name] for name in CUAD_DOCUMENTS])
+    home, out = tmp_path / "home", tmp_path / "report"
+    args = ("--goldset", str(folder), "--split", "dev", "--variant", "scanned", "--out", str(out), "--json")
+    result = _eval(home, ocr_cache_dir, *args)
+    assert result.returncode == 0, result.stderr[-3000:]
+    metrics = json.loads(result.stdout)
+    assert metrics["documents"] == 2 and metrics["missing_predictions"] == 0
+    assert (metrics["goldset"], metrics["variant"]) == (str(folder), "scanned")
+    signatories = metrics["fields"]["signatories"]
+    assert signatories["unlabelled_documents"] == 2  # CUAD has no signatories: nothing counted
+    assert (signatories["tp"], signatories["fp"], signatories["fn"], signatories["f1"]) == (0, 0, 0, None)
+    assert metrics["fields"]["title"]["support"] == 2
+    assert metrics["micro_f1"] is not None
+    (scans,) = (home / "cache" / "goldset-scans").iterdir()
+    assert sorted(p.stem for p in (scans / "documents").iterdir()) == sorted(
+        Path(n).stem for n in CUAD_DOCUMENTS
+    )
+    assert f"{folder} (scanned)" in (out / "report.html").read_text()

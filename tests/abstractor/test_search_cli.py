@@ -18,8 +18,8 @@ from typer.testing import CliRunner
 from abstractor.cli import app
 from abstractor.jobs import ingest_job
 from abstractor.settings import Settings
-from flows.ingest import run_ingest
-from flows.job import build_context
+from pipeline.ingest import run_ingest
+from pipeline.ingest_setup import build_context
 
 ABSTRACTOR = Path(sys.executable).with_name("abstractor")
 GOLDSET = Path(__file__).parents[2] / "goldset" / "data" / "documents"
@@ -92,7 +92,13 @@ def test_hold_refuses_purge_with_exit_2_and_release_allows_it(search_home):
 def test_reindex_rebuilds_from_the_database_and_blobs(search_home):
     result = cli("reindex", "--matter", "alpha", "--json")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["documents"] == {"new": 0, "updated": 2, "skipped": 0, "failed": 0}
+    assert json.loads(result.stdout)["documents"] == {
+        "new": 0,
+        "updated": 2,
+        "skipped": 0,
+        "partial": 0,
+        "failed": 0,
+    }
     hits = json.loads(cli("search", "Harbor Textiles Colorado", "--as", "alice", "--json").stdout)
     assert hits and hits[0]["matter"] == "alpha"
 

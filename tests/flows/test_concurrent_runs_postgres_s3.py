@@ -66,7 +66,7 @@ def test_two_runs_at_once_lose_and_duplicate_nothing(
     blobs = open_blob_store(env["ABSTRACTOR_BLOBS__URL"], s3_endpoint_url=moto_endpoint, s3_region=aws_region)
     with db.session() as session:
         documents = list(session.scalars(select(Document)))
-        assert len(documents) == 4 and {d.status for d in documents} == {"done"}
+        assert len(documents) == 4 and {d.status for d in documents} == {"ok"}
         assert all(d.lease_run_id is None for d in documents)
         pages = list(session.scalars(select(Page)))
         assert len(pages) == 2 + 1 + 1 + 1

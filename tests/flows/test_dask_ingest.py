@@ -14,8 +14,7 @@ from distributed import LocalCluster
 from sqlalchemy import select
 
 from flows.ingest_flow import ingest
-from flows.job import IngestJob
-from flows.runners import TaskRunnerConfig
+from pipeline.ingest_setup import IngestJob, TaskRunnerConfig
 from retrieval.encoder import PageEncoder
 from retrieval.index import IndexConfig, IndexFilter, open_index
 from storage.db import Document, Extraction, Page, open_database
@@ -96,7 +95,11 @@ def test_a_dask_run_equals_the_default_run(tmp_path, builders, ocr_cache_dir, da
     )
     first, second = ingest(default), ingest(spread)
 
-    assert first["documents"] == second["documents"] == {"new": 3, "updated": 0, "skipped": 0, "failed": 0}
+    assert (
+        first["documents"]
+        == second["documents"]
+        == {"new": 3, "updated": 0, "skipped": 0, "partial": 0, "failed": 0}
+    )
     assert first["pages"] == second["pages"] == 4
     expected, got = _content(default), _content(spread)
     assert got["points"] == expected["points"] > 0

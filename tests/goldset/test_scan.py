@@ -60,3 +60,17 @@ def test_scans_are_degraded_cached_and_keyed_by_content(gold: list[GoldDocument]
     stamp = (out / "manifest.jsonl").stat().st_mtime_ns
     assert build_scans(tmp_path / "gold", tmp_path / "cache", seed) == out  # cached: not rebuilt
     assert (out / "manifest.jsonl").stat().st_mtime_ns == stamp
+
+
+def test_only_the_split_asked_for_is_scanned(gold: list[GoldDocument], tmp_path: Path) -> None:
+    small = _small_set(gold, tmp_path / "gold")
+    dev, test = (d.model_copy(update={"split": side}) for d, side in zip(small, ("dev", "test"), strict=True))
+    write_labels(tmp_path / "gold", [dev, test])
+    out = build_scans(tmp_path / "gold", tmp_path / "cache", 0, split="dev")
+    assert [d.split for d in load_goldset(out)] == ["dev"]
+    (dev_scan,) = (out / "documents").iterdir()
+    stamp = dev_scan.stat().st_mtime_ns
+    assert build_scans(tmp_path / "gold", tmp_path / "cache", 0, split="test") == out
+    assert [d.split for d in load_goldset(out)] == ["dev", "test"]  # in label order, as the set has them
+    assert dev_scan.stat().st_mtime_ns == stamp  # scanned once
+    assert [p.document for p in read_manifest(out)] == [dev.document, test.document]

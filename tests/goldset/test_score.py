@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 from goldset.calibration import expected_calibration_error, reliability
-from goldset.compare import Counts, compare_field
-from goldset.labels import GoldDocument
+from goldset.field_match import Counts, compare_field
+from goldset.labels import GoldDocument, load_goldset
 from goldset.score import PageStats, Prediction, prediction_from_extracted, score
 from schemas.contract import ContractFields, ContractType, Money, Party, Signatory
 from schemas.results import ExtractedField, ExtractedValue
@@ -143,3 +144,39 @@ def test_confidences_costs_and_extracted_fields() -> None:
     assert metrics.cost.escalation_rate == pytest.approx(0.25)
     assert metrics.engine == "rules/ocr"
     assert ContractType.nda == metrics.outcomes[0].fields["contract_type"].truth
+
+
+def test_a_field_the_label_does_not_score_counts_nothing() -> None:
+    gold = GoldDocument(
+        document="c.pdf",
+        fields=ContractFields(title="Supply Agreement"),
+        unlabelled={"signatories": "the set has no signatory labels"},
+        clauses={"Non-Compete": {"answer": True, "texts": ["shall not compete"]}},
+    )
+    predicted = ContractFields(title="Supply Agreement", signatories=[Signatory(name="Maria Okafor")])
+    metrics = score(
+        {"c": Prediction(fields=predicted, confidences={"signatories": 0.9, "title": 0.9})}, [gold]
+    )
+    signatories = metrics.fields["signatories"]
+    assert (signatories.tp, signatories.fp, signatories.fn, signatories.f1) == (0, 0, 0, None)
+    assert signatories.unlabelled_documents == 1 and signatories.labelled_documents == 0
+    assert metrics.fields["title"].unlabelled_documents == 0
+    assert not metrics.outcomes[0].fields["signatories"].scored
+    # Nothing of the unscored field in calibration: 13 scored fields, one confidence among them.
+    assert sum(b.count for b in metrics.reliability) == 1
+    assert metrics.micro_f1 == metrics.all_fields_right == 1.0
+
+
+def test_cuad_labels_as_predictions_score_perfectly() -> None:
+    cuad = load_goldset(Path(__file__).resolve().parents[2] / "goldset" / "cuad")
+    metrics = score({d.document: Prediction(fields=d.fields) for d in cuad}, cuad)
+    assert metrics.micro_f1 == metrics.all_fields_right == 1.0
+    assert metrics.fields["signatories"].unlabelled_documents == len(cuad)
+    assert metrics.fields["signatories"].f1 is None  # left out of the macro average
+
+
+def test_a_label_cannot_both_give_and_withhold_a_field() -> None:
+    with pytest.raises(ValueError, match="both labelled and unlabelled"):
+        GoldDocument(document="d.pdf", fields=ContractFields(title="X"), unlabelled={"title": "why"})
+    with pytest.raises(ValueError, match="does not have"):
+        GoldDocument(document="d.pdf", fields=ContractFields(), unlabelled={"non_compete": "why"})

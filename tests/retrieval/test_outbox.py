@@ -9,9 +9,9 @@ from pathlib import Path
 from abstractor.jobs import ingest_job
 from abstractor.search_service import SearchServices
 from abstractor.settings import Settings
-from flows.ingest import run_ingest
-from flows.job import build_context
-from flows.reindex import reindex
+from pipeline.ingest import run_ingest
+from pipeline.ingest_setup import build_context
+from pipeline.reindex import reindex
 from retrieval.outbox import apply_outbox, pending
 from storage.db.access import grant, principal
 

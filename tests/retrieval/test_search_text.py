@@ -123,7 +123,7 @@ def test_index_stage_is_recorded_and_chained_to_extraction(services):
             s.document_id: s.version
             for s in session.scalars(select(StageState).where(StageState.stage == "extract"))
         }
-    assert len(states) == 5 and all(s.status == "done" for s in states)
+    assert len(states) == 5 and all(s.status == "ok" for s in states)
     assert all("colpali=off" in s.version and "payload/1" in s.version for s in states)
     import hashlib
 

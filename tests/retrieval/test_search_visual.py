@@ -10,8 +10,8 @@ import pytest
 from abstractor.jobs import ingest_job
 from abstractor.search_service import SearchServices
 from abstractor.settings import IngestSettings, Settings
-from flows.ingest import run_ingest
-from flows.job import build_context
+from pipeline.ingest import run_ingest
+from pipeline.ingest_setup import build_context
 from retrieval.embedders import EmbedderConfig
 from retrieval.index import IndexFilter, PageQuery
 from storage.db.access import add_user, principal

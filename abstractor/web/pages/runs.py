@@ -14,10 +14,10 @@ from fastapi.responses import RedirectResponse, Response
 from abstractor.web.auth import FormUser, Services, area_user
 from abstractor.web.reading import audit_client
 from abstractor.web.templating import render
+from schemas.status import Status
 from storage.db import Database, Document
 from storage.db.access import Principal
 from storage.db.audit import record
-from storage.db.models import DocumentStatus
 from storage.db.queries import failed_documents, runs
 
 router = APIRouter(prefix="/runs")
@@ -25,10 +25,10 @@ Admin = Annotated[Principal, Depends(area_user("runs"))]
 
 
 def request_retry(db: Database, document_id: int) -> str | None:
-    """Mark a failed document for the next run; its matter, or None when there is no such failed document."""
+    """Mark a failed or partial document for the next run; its matter, or None when there is none such."""
     with db.session() as session:
         document = session.get(Document, document_id)
-        if document is None or document.status != DocumentStatus.failed:
+        if document is None or document.status not in (Status.failed, Status.partial):
             return None
         document.retry_requested = True
         return document.matter.name

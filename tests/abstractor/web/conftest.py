@@ -17,9 +17,9 @@ from abstractor.web.app import create_app
 from goldset.labels import load_goldset
 from goldset.report import write_report
 from goldset.score import PageStats, Prediction, score
+from schemas.status import Status
 from storage.db import Database, Document, EvalRun, Matter, Run, RunItem, open_database
 from storage.db.access import create_token
-from storage.db.models import DocumentStatus, RunStatus
 
 GOLDSET = Path(__file__).parents[3] / "goldset" / "data"
 USERS = ("alice", "bob", "ann", "root")
@@ -96,15 +96,18 @@ def _store_failure(db: Database) -> int:
             filename="locked.pdf",
             size_bytes=1234,
             original_key="originals/ff/locked",
-            status=DocumentStatus.failed,
+            status=Status.failed,
             error=FAILED_REASON,
         )
         run = Run(
             kind="ingest",
-            status=RunStatus.partial,
+            status=Status.partial,
             host="nightly",
             pid=1,
-            counts={"documents": {"new": 0, "updated": 0, "skipped": 5, "failed": 1}, "pages": 0},
+            counts={
+                "documents": {"new": 0, "updated": 0, "skipped": 5, "partial": 0, "failed": 1},
+                "pages": 0,
+            },
             finished_at=dt.datetime.now(dt.UTC),
         )
         session.add_all([document, run])

@@ -22,8 +22,8 @@ from sqlalchemy import select
 from abstractor.jobs import ingest_job
 from abstractor.settings import IngestSettings, Settings
 from abstractor.web.app import create_app
-from flows.ingest import run_ingest
-from flows.job import build_context
+from pipeline.ingest import run_ingest
+from pipeline.ingest_setup import build_context
 from retrieval.embedders import EmbedderConfig
 from storage.db import open_database
 from storage.db.access import add_user, create_token

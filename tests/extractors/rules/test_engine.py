@@ -11,7 +11,8 @@ from extractors.merge import merge_pages
 from extractors.rules.engine import RULES_VERSION, RulesEngine
 from schemas.contract import ContractFields
 from schemas.introspect import list_fields, schema_digest
-from schemas.results import PageExtraction, PageStatus
+from schemas.results import PageExtraction
+from schemas.status import Status
 
 Pages = Callable[..., list[PageInput]]
 
@@ -70,7 +71,7 @@ def test_a_three_page_contract(make_pages: Pages) -> None:
     results = _run(make_pages(PAGE_1, PAGE_2, PAGE_3))
     assert [r.page for r in results] == [1, 2, 3]
     for result in results:
-        assert result.status == PageStatus.ok and result.engine == "rules"
+        assert result.status is Status.ok and result.failure is None and result.engine == "rules"
         assert set(result.fields) == set(ContractFields.model_fields)  # every field, found or not
         assert result.confidence == min(f.confidence for f in result.fields.values())
     record = merge_pages(results, list_fields(ContractFields)).fields
@@ -131,7 +132,10 @@ def test_instructions_to_the_reader_are_not_contract_terms(make_pages: Pages) ->
     (result,) = _run(make_pages(page))
     assert [i.value for i in result.fields["governing_law"].items] == ["New York"]
     assert result.fields["contract_value"].items == []
-    assert result.needs_review
+    # Read, but a person must look: nothing failed, so there is nothing to redo.
+    assert result.status is Status.needs_review and result.failure is None and not result.redo
+    [error] = result.errors
+    assert error.endswith("sentence(s) addressed to an automated reader were ignored")
 
 
 def test_garbled_ocr_lowers_the_confidence(make_pages: Pages) -> None:

@@ -37,6 +37,14 @@ def test_between_without_defined_terms_needs_company_names() -> None:
     assert find_between_parties("a dispute between the parties and their affiliates.") == []
 
 
+def test_a_line_break_after_a_leading_connector_keeps_the_whole_name() -> None:
+    # OCR text breaks lines anywhere: "the" or "and" may end a line, the company's name starting the next.
+    text = "This Agreement is made between the\nAcme Widgets Inc. and the\nBeacon Holdings Ltd."
+    assert [p.name for p in find_between_parties(text)] == ["Acme Widgets Inc.", "Beacon Holdings Ltd."]
+    # A blank left for a party's name, the suffix alone on the next line: no name, and no crash.
+    assert find_between_parties("This Agreement is made between and\nLtd.\nInvoices are due.") == []
+
+
 def test_english_style_parties_without_quotes() -> None:
     text = (
         "PARTIES\n\n(1) ACME SUPPLIES LIMITED incorporated and registered in England and Wales with company "

@@ -10,7 +10,8 @@ import pytest
 from extractors.vlm.cascade import CascadeConfig, CascadeEngine
 from extractors.vlm.cost import ServerPrice, cost_per_1000_pages
 from schemas.contract import ContractFields
-from schemas.results import PageExtraction, PageStatus
+from schemas.results import PageExtraction
+from schemas.status import FailureKind, Status
 
 NOTHING = ContractFields().model_dump_json()  # a page without key terms: all null / []
 FOUND = ContractFields(title="Master Services Agreement").model_dump_json()
@@ -68,7 +69,7 @@ def test_a_found_value_with_low_confidence_escalates_to_large(servers, cascade, 
     small, large = servers
     small.default = small.Reply(content=FOUND, logprob=lambda char: UNSURE)
     result = run(cascade(threshold=0.5), page)
-    assert result.status is PageStatus.ok and result.escalated and not result.needs_review
+    assert result.status is Status.ok and result.failure is None and result.escalated
     assert result.escalation_reason == "low_confidence: title"
     assert result.model == "large"
     assert {item.model for field in result.fields.values() for item in field.items} == {"large"}
@@ -87,16 +88,19 @@ def test_invalid_output_escalates(servers, cascade, page):
     small, _ = servers
     small.default = small.Reply(content=FOUND, finish_reason="length")
     result = run(cascade(threshold=0.5), page)
-    assert result.escalated and result.escalation_reason == "invalid" and result.model == "large"
+    assert result.escalated and result.escalation_reason == "failed: invalid" and result.model == "large"
+    assert result.status is Status.ok and result.failure is None
 
 
 def test_large_model_down_keeps_the_small_result_for_review(servers, cascade, page, dead_url):
     small, _ = servers
     small.default = small.Reply(content=FOUND, logprob=lambda char: UNSURE)
     result = run(cascade(large_url=dead_url, threshold=0.5), page)
-    assert result.model == "small" and result.status is PageStatus.ok
+    # Kept for a person, and transient: the next run asks the large model again.
+    assert result.model == "small" and result.status is Status.needs_review
+    assert result.failure is FailureKind.transient and result.redo
     assert result.fields["title"].items[0].value == "Master Services Agreement"
-    assert result.escalated and result.needs_review
+    assert result.escalated
     assert any(error.startswith("large model large: connection") for error in result.errors)
 
 
@@ -104,7 +108,8 @@ def test_no_large_model_flags_pages_that_would_escalate(servers, engine_for, pag
     small, _ = servers
     small.default = small.Reply(content=FOUND, logprob=lambda char: UNSURE)
     result = run(CascadeEngine(engine_for(small.url), None, CascadeConfig(threshold=0.5)), page)
-    assert result.needs_review and not result.escalated and result.model == "small"
+    assert result.status is Status.needs_review and not result.escalated and result.model == "small"
+    assert result.failure is None  # no large model is configured: a re-run would not change that
     assert result.escalation_reason == "low_confidence: title"
 
 
@@ -113,7 +118,8 @@ def test_a_large_answer_still_unsure_is_flagged_for_review(servers, cascade, pag
     small.default = small.Reply(content=FOUND, logprob=lambda char: UNSURE)
     large.default = large.Reply(content=FOUND, logprob=lambda char: UNSURE)
     result = run(cascade(threshold=0.5), page)
-    assert result.escalated and result.model == "large" and result.needs_review
+    assert result.escalated and result.model == "large"
+    assert result.status is Status.needs_review and result.failure is None
 
 
 def test_version_names_both_models_and_the_threshold(cascade):

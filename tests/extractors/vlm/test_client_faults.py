@@ -6,7 +6,14 @@ import asyncio
 import time
 from typing import Any
 
-from extractors.vlm.client import ChatClient, ChatResult, Completion, EndpointConfig, Failure, FailureKind
+from extractors.vlm.client import (
+    CallFailureKind,
+    ChatClient,
+    ChatResult,
+    Completion,
+    EndpointConfig,
+    Failure,
+)
 
 MESSAGES = [{"role": "user", "content": "hello"}]
 SCHEMA = {"type": "object", "properties": {}, "additionalProperties": False}
@@ -68,7 +75,7 @@ def test_client_errors_are_not_retried(fake_openai):
     fake_openai.default = fake_openai.Reply(status=400)
     [result] = call(config(fake_openai.url))
     assert isinstance(result, Failure)
-    assert result.kind is FailureKind.client_error and result.status_code == 400
+    assert result.kind is CallFailureKind.client_error and result.status_code == 400
     assert result.attempts == 1 and len(fake_openai.requests) == 1
 
 
@@ -84,7 +91,7 @@ def test_a_rate_limit_is_retried_after_the_wait_the_server_asks_for(fake_openai)
 def test_a_rate_limited_replica_is_not_benched(fake_openai):
     fake_openai.default = fake_openai.Reply(status=429, retry_after="0")
     [first] = call(config(fake_openai.url, max_retries=4, breaker_failures=2))
-    assert isinstance(first, Failure) and first.kind is FailureKind.rate_limited
+    assert isinstance(first, Failure) and first.kind is CallFailureKind.rate_limited
     assert first.attempts == 5 and fake_openai.health_checks == 0  # never benched, so never probed
 
 
@@ -92,7 +99,7 @@ def test_retries_run_out_into_a_typed_failure(fake_openai):
     fake_openai.default = fake_openai.Reply(status=500)
     [result] = call(config(fake_openai.url, max_retries=2, breaker_failures=10))
     assert isinstance(result, Failure)
-    assert result.kind is FailureKind.server_error and result.attempts == 3
+    assert result.kind is CallFailureKind.server_error and result.attempts == 3
 
 
 def test_a_slow_answer_times_out_then_the_retry_succeeds(fake_openai):
@@ -105,10 +112,10 @@ def test_a_slow_answer_times_out_then_the_retry_succeeds(fake_openai):
 def test_a_hanging_server_opens_the_breaker_and_later_calls_fail_fast(fake_openai):
     fake_openai.default = fake_openai.Reply(hang=True)
     first, second = call(config(fake_openai.url, timeout_s=0.2, max_retries=5, breaker_failures=2), times=2)
-    assert isinstance(first, Failure) and first.kind is FailureKind.timeout
+    assert isinstance(first, Failure) and first.kind is CallFailureKind.timeout
     assert first.attempts == 2  # benched after 2 timeouts instead of trying all 6 times
     assert "no answer within 0.2 s" in first.message
-    assert isinstance(second, Failure) and second.kind is FailureKind.circuit_open
+    assert isinstance(second, Failure) and second.kind is CallFailureKind.circuit_open
     assert second.attempts == 0 and second.latency_s < 0.05
     assert len(fake_openai.requests) == 2
 
@@ -130,8 +137,8 @@ def test_a_benched_replica_returns_after_cooldown_and_a_health_check(fake_openai
             await client.aclose()
 
     failed, fast, back = asyncio.run(run())
-    assert isinstance(failed, Failure) and failed.kind is FailureKind.server_error
-    assert isinstance(fast, Failure) and fast.kind is FailureKind.circuit_open
+    assert isinstance(failed, Failure) and failed.kind is CallFailureKind.server_error
+    assert isinstance(fast, Failure) and fast.kind is CallFailureKind.circuit_open
     assert isinstance(back, Completion)
     assert fake_openai.health_checks == 1
 
@@ -151,7 +158,7 @@ def test_an_unhealthy_replica_stays_benched(fake_openai):
             await client.aclose()
 
     result = asyncio.run(run())
-    assert isinstance(result, Failure) and result.kind is FailureKind.circuit_open
+    assert isinstance(result, Failure) and result.kind is CallFailureKind.circuit_open
     assert fake_openai.health_checks == 1 and len(fake_openai.requests) == 1
 
 
@@ -173,15 +180,15 @@ def test_round_robin_spreads_requests_over_healthy_replicas(fake_openai, fake_op
 
 def test_a_dead_endpoint_is_a_connection_failure(dead_url):
     first, later = call(config(dead_url), times=2)
-    assert isinstance(first, Failure) and first.kind is FailureKind.connection
+    assert isinstance(first, Failure) and first.kind is CallFailureKind.connection
     assert "ConnectError" in first.message and first.attempts == 1  # refused: benched at once
-    assert isinstance(later, Failure) and later.kind is FailureKind.circuit_open and later.attempts == 0
+    assert isinstance(later, Failure) and later.kind is CallFailureKind.circuit_open and later.attempts == 0
 
 
 def test_a_2xx_that_is_not_a_completion_is_an_invalid_response(fake_openai):
     fake_openai.default = fake_openai.Reply(raw_body=b"<html>proxy</html>")
     [result] = call(config(fake_openai.url))
-    assert isinstance(result, Failure) and result.kind is FailureKind.invalid_response
+    assert isinstance(result, Failure) and result.kind is CallFailureKind.invalid_response
 
 
 def test_in_flight_requests_are_bounded(fake_openai):

@@ -14,7 +14,8 @@ from extractors.engines.base import PageInput
 from extractors.vlm.prompt import PROMPT_VERSION
 from schemas.contract import ContractFields
 from schemas.ocr import PageOcr
-from schemas.results import Evidence, PageExtraction, PageStatus
+from schemas.results import Evidence, PageExtraction
+from schemas.status import FailureKind, Status
 
 ANSWER = ContractFields(title="Lease", termination_notice_days=30).model_dump_json()
 
@@ -32,7 +33,7 @@ def extract(engine, pages: Sequence[PageInput]) -> list[PageExtraction]:
 def test_a_valid_answer_becomes_fields_with_confidences(fake_openai, page, engine_for):
     fake_openai.default = fake_openai.Reply(content=ANSWER, logprob=lambda char: -0.01)
     [result] = extract(engine_for(fake_openai.url), [page])
-    assert result.status is PageStatus.ok and result.errors == []
+    assert result.status is Status.ok and result.failure is None and result.errors == []
     assert set(result.fields) == set(ContractFields.model_fields)
     title = result.fields["title"]
     assert [item.value for item in title.items] == ["Lease"]
@@ -56,18 +57,20 @@ UNUSABLE = {
 
 
 @pytest.mark.parametrize("case", UNUSABLE)
-def test_unusable_answers_make_an_invalid_page_with_confidence_zero(fake_openai, page, engine_for, case):
+def test_unusable_answers_fail_the_page_as_invalid_with_confidence_zero(fake_openai, page, engine_for, case):
     content, finish_reason, error = UNUSABLE[case]
     fake_openai.default = fake_openai.Reply(content=content, finish_reason=finish_reason)
     [result] = extract(engine_for(fake_openai.url), [page])
-    assert result.status is PageStatus.invalid and result.confidence == 0.0 and result.fields == {}
+    assert result.status is Status.failed and result.failure is FailureKind.invalid
+    assert result.confidence == 0.0 and result.fields == {} and not result.redo
     assert error in result.errors[0]
     assert result.tokens_out == len(content)
 
 
 def test_a_server_that_is_down_makes_a_failed_page(dead_url, page, engine_for):
     [result] = extract(engine_for(dead_url), [page])
-    assert result.status is PageStatus.failed and result.confidence == 0.0
+    assert result.status is Status.failed and result.failure is FailureKind.transient and result.redo
+    assert result.confidence == 0.0 and result.fields == {}
     assert result.errors[0].startswith("connection:")
 
 
@@ -78,7 +81,7 @@ def test_pages_run_concurrently_and_come_back_in_order(fake_openai, make_page, e
     results = extract(engine_for(fake_openai.url), pages)
     assert time.monotonic() - started < 1.2  # one after the other would take 1.8 s
     assert [result.page for result in results] == [1, 2, 3, 4, 5, 6]
-    assert all(result.status is PageStatus.ok for result in results)
+    assert all(result.status is Status.ok and result.failure is None for result in results)
 
 
 def test_version_names_engine_model_prompt_and_schema(fake_openai, engine_for):

@@ -17,7 +17,8 @@ from extractors.vlm.cascade import CascadeConfig, CascadeEngine
 from extractors.vlm.client import ChatClient, EndpointConfig
 from extractors.vlm.engine import VlmEngine
 from schemas.contract import ContractFields
-from schemas.results import PageExtraction, PageStatus
+from schemas.results import PageExtraction
+from schemas.status import FailureKind, Status
 
 pytestmark = pytest.mark.vllm
 
@@ -44,7 +45,7 @@ def test_guided_answers_validate_and_carry_real_confidences(vllm_server, make_pa
     results = run(engine(vllm_server, "small"), pages)
     print(f"\nfirst two pages (grammar compile included): {time.monotonic() - started:.1f} s")
     for result in results:
-        assert result.status is PageStatus.ok, result.errors
+        assert result.status is Status.ok and result.failure is None, result.errors
         assert result.model == "small" and result.tokens_in > 0 and result.tokens_out > 0
         assert set(result.fields) == set(ContractFields.model_fields)
         confidences = [field.confidence for field in result.fields.values()]
@@ -63,7 +64,7 @@ def test_cascade_escalates_to_large_through_the_server(vllm_server, page):
     cascade = CascadeEngine(engine(vllm_server, "small"), engine(vllm_server, "large"), config)
     [result] = run(cascade, [page])
     assert result.escalated and result.escalation_reason
-    assert result.model == "large" and result.status is PageStatus.ok
+    assert result.model == "large" and result.status is Status.ok and result.failure is None
     assert {item.model for field in result.fields.values() for item in field.items} <= {"large"}
     assert "t=1.0" in cascade.version
 
@@ -72,5 +73,6 @@ def test_cascade_keeps_the_small_answer_when_large_is_down(vllm_server, page, de
     config = CascadeConfig(threshold=1.0, empty_threshold=1.0)
     cascade = CascadeEngine(engine(vllm_server, "small"), engine(dead_url, "large"), config)
     [result] = run(cascade, [page])
-    assert result.needs_review and result.model == "small" and result.status is PageStatus.ok
+    assert result.model == "small" and result.status is Status.needs_review
+    assert result.failure is FailureKind.transient and result.redo
     assert any("large model large: connection" in error for error in result.errors)

@@ -1,0 +1,92 @@
+"""An ingest job: the typed configuration of one run, built by a face from the settings.
+
+It is plain data (JSON-serialisable), so a Prefect deployment can carry it as the flow's parameter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+from extractors.engines.config import ExtractionConfig
+from extractors.engines.registry import build_engine
+from extractors.merge import DEFAULT_MAX_FAILED_SHARE
+from extractors.ocr import OcrCache, OcrConfig
+from extractors.render import RenderConfig
+from pipeline.context import IngestContext, ProgressCallback
+from pipeline.thresholds import apply_threshold
+from retrieval.embedders import EmbedderConfig
+from retrieval.encoder import PageEncoder
+from retrieval.index import IndexConfig
+from retrieval.indexer import Indexer
+from retrieval.updates import open_updates
+from schemas.introspect import load_schema
+from storage.blobs import open_blob_store
+from storage.db import open_database
+
+
+class TaskRunnerConfig(BaseModel):
+    kind: Literal["threads", "dask"] = "threads"
+    # The scheduler of a running Dask cluster (tcp://host:8786). Without it a Dask run starts a local
+    # cluster of its own, which spreads documents over this machine's processes only.
+    dask_address: str | None = None
+
+    @model_validator(mode="after")
+    def _address_needs_dask(self) -> TaskRunnerConfig:
+        if self.dask_address is not None and self.kind != "dask":
+            raise ValueError("dask_address is set but the task runner is not 'dask'")
+        return self
+
+
+class IngestJob(BaseModel):
+    sources: list[str]
+    matter: str | None = None
+    database_url: str
+    blobs_url: str
+    s3_endpoint_url: str | None = None
+    s3_region: str | None = None
+    ocr_cache_dir: Path
+    render: RenderConfig = Field(default_factory=RenderConfig)
+    ocr: OcrConfig = Field(default_factory=OcrConfig)
+    workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+    documents_in_flight: int = Field(default=2, ge=1)
+    lease_seconds: int = Field(default=900, ge=30)
+    # The error budget: a document with more than this share of its pages failed is failed, not partial.
+    max_failed_page_share: float = Field(default=DEFAULT_MAX_FAILED_SHARE, ge=0.0, le=1.0)
+    extraction: ExtractionConfig = Field(default_factory=ExtractionConfig)
+    index: IndexConfig | None = None  # None: pages are not indexed (no search over this run's documents)
+    embedders: EmbedderConfig = Field(default_factory=EmbedderConfig)
+    task_runner: TaskRunnerConfig = Field(default_factory=TaskRunnerConfig)  # the flow's, not run_ingest's
+
+
+def build_context(job: IngestJob, progress: ProgressCallback | None = None) -> IngestContext:
+    schema = load_schema(job.extraction.schema_name)
+    db = open_database(job.database_url)
+    engine = build_engine(job.extraction, schema)
+    apply_threshold(engine, db, job.extraction.threshold_override)
+    indexer = (
+        Indexer(PageEncoder(job.embedders), open_updates(db, job.index)) if job.index is not None else None
+    )
+    context = IngestContext(
+        db=db,
+        blobs=open_blob_store(job.blobs_url, s3_endpoint_url=job.s3_endpoint_url, s3_region=job.s3_region),
+        render=job.render,
+        ocr=job.ocr,
+        ocr_cache=OcrCache(job.ocr_cache_dir),
+        pool=ThreadPoolExecutor(max_workers=job.workers, thread_name_prefix="cpu-stage"),
+        schema=schema,
+        engine=engine,
+        indexer=indexer,
+        lease=dt.timedelta(seconds=job.lease_seconds),
+        max_failed_page_share=job.max_failed_page_share,
+        s3_endpoint_url=job.s3_endpoint_url,
+        s3_region=job.s3_region,
+    )
+    if progress is not None:
+        context.progress = progress
+    return context
