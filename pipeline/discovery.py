@@ -11,12 +11,9 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-
 from storage.blobs import BlobStore, content_key
-from storage.db import Database, Document, DocumentSource, Matter
-from storage.db.models import utcnow
+from storage.db import Database
+from storage.db.documents import register_source
 from storage.sources import SourceFile, SourceReadError, discover, matter_from, read_source
 
 DEFAULT_MATTER = "default"
@@ -39,22 +36,6 @@ def matter_for(source: SourceFile, matter: str | None) -> str:
     return matter or matter_from(source) or DEFAULT_MATTER
 
 
-def _get_or_create_matter(db: Database, name: str) -> int:
-    for _ in range(2):  # a concurrent run may insert the same matter between our select and insert
-        try:
-            with db.session() as session:
-                found = session.scalar(select(Matter.id).where(Matter.name == name))
-                if found is not None:
-                    return found
-                matter = Matter(name=name)
-                session.add(matter)
-                session.flush()
-                return matter.id
-        except IntegrityError:
-            continue
-    raise RuntimeError(f"could not create matter {name!r}")
-
-
 def register(
     db: Database, blobs: BlobStore, source: SourceFile, data: bytes, matter: str
 ) -> DiscoveredDocument:
@@ -63,37 +44,16 @@ def register(
     key = content_key(sha256)
     if not blobs.exists(key):
         blobs.put(key, data)
-    matter_id = _get_or_create_matter(db, matter)
-    for _ in range(2):  # the same race as above, for documents found by two runs at once
-        try:
-            with db.session() as session:
-                document = session.scalar(
-                    select(Document).where(Document.matter_id == matter_id, Document.sha256 == sha256)
-                )
-                created = document is None
-                if document is None:
-                    document = Document(
-                        matter_id=matter_id,
-                        sha256=sha256,
-                        filename=PurePosixPath(source.relative).name,
-                        size_bytes=len(data),
-                        original_key=key,
-                    )
-                    session.add(document)
-                    session.flush()
-                known = session.scalar(
-                    select(DocumentSource).where(
-                        DocumentSource.document_id == document.id, DocumentSource.uri == source.uri
-                    )
-                )
-                if known is None:
-                    session.add(DocumentSource(document_id=document.id, uri=source.uri))
-                else:
-                    known.last_seen_at = utcnow()
-                return DiscoveredDocument(document.id, source.uri, created)
-        except IntegrityError:
-            continue
-    raise RuntimeError(f"could not register {source.uri}")
+    document_id, created = register_source(
+        db,
+        matter=matter,
+        sha256=sha256,
+        filename=PurePosixPath(source.relative).name,
+        size_bytes=len(data),
+        original_key=key,
+        uri=source.uri,
+    )
+    return DiscoveredDocument(document_id, source.uri, created)
 
 
 def discover_documents(

@@ -105,12 +105,15 @@ class SearchResult:
     visual: bool  # False: no ColPali model is configured, the pages were found by their text alone
 
 
-def _documents(db: Database, ids: set[int]) -> dict[int, str]:
+def _documents(db: Database, ids: set[int]) -> dict[int, tuple[str, str, list[int]]]:
+    """Each document's matter, status and failed pages as the database has them now."""
     with db.session() as session:
         rows = session.execute(
-            select(Document.id, Matter.name).join(Matter).where(Document.id.in_(ids))
+            select(Document.id, Matter.name, Document.status, Document.failed_pages)
+            .join(Matter)
+            .where(Document.id.in_(ids))
         ).all()
-    return {document_id: matter for document_id, matter in rows}
+    return {document_id: (matter, status, list(failed or [])) for document_id, matter, status, failed in rows}
 
 
 def search_pages(
@@ -157,9 +160,10 @@ def search_pages(
     hits = []
     for hit in found:
         document_id = int(hit.document_id) if hit.document_id.isdigit() else None
-        matter = current.get(document_id) if document_id is not None else None
-        if matter is None or matter != hit.payload.get("matter") or not who.may_see(matter):
+        known = current.get(document_id) if document_id is not None else None
+        if known is None or known[0] != hit.payload.get("matter") or not who.may_see(known[0]):
             continue
+        matter, status, failed_pages = known
         hits.append(
             {
                 "document": document_id,
@@ -167,6 +171,9 @@ def search_pages(
                 "score": hit.score,
                 "channels": hit.channels,
                 "matter": matter,
+                # A partial document's terms come from the pages that were read: the hit says so.
+                "status": status,
+                "failed_pages": failed_pages,
                 "fields": {k: hit.payload[k] for k in _PAYLOAD_FIELDS if k in hit.payload},
                 "thumbnail": f"/api/documents/{document_id}/pages/{hit.page}/thumbnail",
             }

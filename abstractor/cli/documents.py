@@ -49,10 +49,13 @@ def show(document: Annotated[int, typer.Argument(help="Document id.")], as_json:
     console.print(f"status: {detail['status']}  pages: {detail['pages']}  sha256: {detail['sha256']}")
     if detail["error"]:
         console.print(f"error: {detail['error']}")
+    if detail["failed_pages"]:
+        console.print(f"failed pages: {', '.join(map(str, detail['failed_pages']))}")
     for uri in detail["sources"]:
         console.print(f"source: {uri}")
     for stage, state in detail["stages"].items():
-        console.print(f"stage {stage}: {state['status']} ({state['version']})")
+        failure = f", {state['failure']}" if state["failure"] else ""
+        console.print(f"stage {stage}: {state['status']}{failure} ({state['version']})")
     extraction = detail["extraction"]
     if extraction:
         table = Table("field", "value", "confidence", "page")

@@ -17,7 +17,7 @@ from schemas.introspect import list_fields, load_schema
 from storage.db import open_database
 from storage.db.export import export_records
 
-FIXED_COLUMNS = ("document", "source", "sha256", "matter", "status")
+FIXED_COLUMNS = ("document", "source", "sha256", "matter", "status", "failed_pages")
 
 
 def _cell(value: Any) -> str:
@@ -38,7 +38,7 @@ def _write_csv(records: Iterable[dict[str, Any]], names: list[str], out: TextIO)
     writer = csv.writer(out)
     writer.writerow(columns)
     for record in records:
-        row = [record[column] for column in FIXED_COLUMNS]
+        row = [_cell(record[column]) for column in FIXED_COLUMNS]
         for name in names:
             field = record["fields"].get(name, {})
             pages = (

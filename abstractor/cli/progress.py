@@ -46,7 +46,9 @@ class RunProgress:
             done = session.scalar(select(func.count()).where(RunItem.run_id == run_id)) or 0
             failed = (
                 session.scalar(
-                    select(func.count()).where(RunItem.run_id == run_id, RunItem.outcome == "failed")
+                    select(func.count()).where(
+                        RunItem.run_id == run_id, RunItem.outcome.in_(("failed", "partial"))
+                    )
                 )
                 or 0
             )
@@ -65,12 +67,18 @@ class RunProgress:
             while not self._stop.wait(self._interval_s):
                 run_id, done, failed = self._counts()
                 if run_id is not None:
-                    progress.update(task, description=f"run {run_id}: {done} documents done, {failed} failed")
+                    progress.update(
+                        task, description=f"run {run_id}: {done} documents done, {failed} failed or partial"
+                    )
 
     def _watch_plain(self) -> None:
         last = -1
         while not self._stop.wait(self._interval_s):
             run_id, done, failed = self._counts()
             if run_id is not None and done != last:
-                print(f"run {run_id}: {done} documents done, {failed} failed", file=sys.stderr, flush=True)
+                print(
+                    f"run {run_id}: {done} documents done, {failed} failed or partial",
+                    file=sys.stderr,
+                    flush=True,
+                )
                 last = done

@@ -103,9 +103,12 @@ def search(
         return
     for rank, hit in enumerate(found["hits"], 1):
         terms = "; ".join(f"{k}={v}" for k, v in hit["fields"].items() if v not in (None, []))
+        unread = ", ".join(map(str, hit["failed_pages"]))
         typer.echo(
             f"{rank:>3}. document {hit['document']} page {hit['page']} ({hit['matter']})  "
-            f"score {hit['score']:.3f} by {'+'.join(hit['channels'])}" + (f"  [{terms}]" if terms else "")
+            f"score {hit['score']:.3f} by {'+'.join(hit['channels'])}"
+            + (f"  [{terms}]" if terms else "")
+            + (f"  ({hit['status']}: pages {unread} not read)" if unread else "")
         )
     if not found["hits"]:
         typer.echo("no pages found", err=True)

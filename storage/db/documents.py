@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from schemas.status import FailureKind, Status
 from storage.db.engine import Database
-from storage.db.models import Document, Extraction, Stage, StageState, utcnow
+from storage.db.models import Document, DocumentSource, Extraction, Matter, Stage, StageState, utcnow
 
 
 @dataclass(frozen=True)
@@ -144,3 +145,63 @@ def request_retries(db: Database) -> int:
             .values(retry_requested=True)
         )
         return result.rowcount
+
+
+def _matter_id(db: Database, name: str) -> int:
+    for _ in range(2):  # a concurrent run may insert the same matter between our select and insert
+        try:
+            with db.session() as session:
+                found = session.scalar(select(Matter.id).where(Matter.name == name))
+                if found is not None:
+                    return found
+                matter = Matter(name=name)
+                session.add(matter)
+                session.flush()
+                return matter.id
+        except IntegrityError:
+            continue
+    raise RuntimeError(f"could not create matter {name!r}")
+
+
+def register_source(
+    db: Database,
+    *,
+    matter: str,
+    sha256: str,
+    filename: str,
+    size_bytes: int,
+    original_key: str,
+    uri: str,
+) -> tuple[int, bool]:
+    """The document (matter, sha256) with `uri` among its sources: (its id, whether it is new)."""
+    matter_id = _matter_id(db, matter)
+    for _ in range(2):  # the same race, for documents found by two runs at once
+        try:
+            with db.session() as session:
+                document = session.scalar(
+                    select(Document).where(Document.matter_id == matter_id, Document.sha256 == sha256)
+                )
+                created = document is None
+                if document is None:
+                    document = Document(
+                        matter_id=matter_id,
+                        sha256=sha256,
+                        filename=filename,
+                        size_bytes=size_bytes,
+                        original_key=original_key,
+                    )
+                    session.add(document)
+                    session.flush()
+                known = session.scalar(
+                    select(DocumentSource).where(
+                        DocumentSource.document_id == document.id, DocumentSource.uri == uri
+                    )
+                )
+                if known is None:
+                    session.add(DocumentSource(document_id=document.id, uri=uri))
+                else:
+                    known.last_seen_at = utcnow()
+                return document.id, created
+        except IntegrityError:
+            continue
+    raise RuntimeError(f"could not register {uri}")

@@ -68,5 +68,8 @@ def export_records(db: Database, list_fields: set[str]) -> Iterator[dict[str, An
                 "sha256": document.sha256,
                 "matter": document.matter.name,
                 "status": document.status,
+                # A partial document's fields come from the pages that were read; these were not.
+                "failed_pages": list(document.failed_pages or []),
+                "error": document.error,
                 "fields": {name: _field(value, name in list_fields) for name, value in fields.items()},
             }

@@ -63,6 +63,15 @@ def document_detail(db: Database, document_id: int) -> dict[str, Any] | None:
         extraction = session.scalar(
             select(Extraction).where(Extraction.document_id == document_id, Extraction.page_number.is_(None))
         )
+        # Each page's extraction outcome: what a failed or partial document's listed pages say.
+        page_results = {
+            row.page_number: row
+            for row in session.scalars(
+                select(Extraction).where(
+                    Extraction.document_id == document_id, Extraction.page_number.is_not(None)
+                )
+            )
+        }
         return {
             **_summary(document),
             "kind": document.kind,
@@ -73,6 +82,7 @@ def document_detail(db: Database, document_id: int) -> dict[str, Any] | None:
                 state.stage: {
                     "version": state.version,
                     "status": state.status,
+                    "failure": state.failure,
                     "completed_at": _iso(state.completed_at),
                 }
                 for state in document.stages
@@ -85,7 +95,7 @@ def document_detail(db: Database, document_id: int) -> dict[str, Any] | None:
                     "rotation_applied": page.rotation_applied,
                     "skew_corrected": page.skew_corrected,
                     "words": len(page.ocr_words or []),
-                    "status": page.status,
+                    "extraction": _page_outcome(page_results.get(page.number)),
                 }
                 for page in document.pages
             ],
@@ -100,6 +110,12 @@ def document_detail(db: Database, document_id: int) -> dict[str, Any] | None:
                 "fields": extraction.fields,
             },
         }
+
+
+def _page_outcome(row: Extraction | None) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    return {"status": row.status, "failure": row.failure, "model": row.model, "errors": row.errors}
 
 
 # --- the web pages' questions (sign-in sessions, search filters, reports, runs, audit) ---

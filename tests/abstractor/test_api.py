@@ -69,7 +69,18 @@ def test_search_returns_only_the_callers_matters(api):
     assert body["visual"] == "off"
     assert body["hits"] and {hit["matter"] for hit in body["hits"]} == {"alpha"}
     assert body["hits"][0]["document"] == ids[("alpha", "nda-0021.pdf")]
-    assert set(body["hits"][0]) == {"document", "page", "score", "channels", "matter", "fields", "thumbnail"}
+    assert set(body["hits"][0]) == {
+        "document",
+        "page",
+        "score",
+        "channels",
+        "matter",
+        "status",
+        "failed_pages",
+        "fields",
+        "thumbnail",
+    }
+    assert body["hits"][0]["status"] in ("ok", "needs_review") and body["hits"][0]["failed_pages"] == []
     crafted = client.get(
         "/api/search", params={"q": "agreement", "where": "matter=beta"}, headers=_as(tokens, "alice")
     )

@@ -54,7 +54,7 @@ def test_ingest_reports_json_and_exit_status_then_lists_and_shows(tmp_path, buil
 
     again = run(home, "ingest", str(tmp_path / "inbox"), **env)
     assert again.returncode == 3
-    assert "0 new, 0 updated, 1 skipped, 1 failed" in again.stdout
+    assert "0 new, 0 updated, 1 skipped, 0 partial, 1 failed" in again.stdout
     assert "locked.pdf: the PDF is password-protected" in again.stdout
 
 

@@ -34,7 +34,17 @@ def test_search_prints_hits_as_json_and_says_visual_search_is_off(search_home):
     assert result.exit_code == 0, result.output
     hits = json.loads(result.stdout)
     assert 1 <= len(hits) <= 3 and {hit["matter"] for hit in hits} == {"alpha"}
-    assert set(hits[0]) == {"document", "page", "score", "channels", "matter", "fields", "thumbnail"}
+    assert set(hits[0]) == {
+        "document",
+        "page",
+        "score",
+        "channels",
+        "matter",
+        "status",
+        "failed_pages",
+        "fields",
+        "thumbnail",
+    }
     assert "visual search is off" in result.stderr
     table = cli("search", "statement of work", "--as", "root", "--where", "governing_law=Colorado")
     assert table.exit_code == 0 and "Colorado" in table.stdout

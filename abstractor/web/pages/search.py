@@ -53,6 +53,8 @@ class Hit:
     page: int
     matter: str
     score: float
+    status: str
+    failed_pages: list[int]
     thumbnail: str
     terms: list[tuple[str, str]]  # the document's terms the filters work on
     boxes: list[FieldRow]  # extracted values whose evidence is on this page
@@ -83,6 +85,8 @@ def _hits(services: Services, found: list[dict[str, Any]], q: str) -> list[Hit]:
                 page=hit["page"],
                 matter=hit["matter"],
                 score=hit["score"],
+                status=hit["status"],
+                failed_pages=hit["failed_pages"],
                 thumbnail=hit["thumbnail"],
                 terms=terms,
                 boxes=boxes,
