@@ -101,10 +101,11 @@ def _migration_lock(engine: Engine) -> Iterator[None]:
         yield
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision (safe when several processes start together)."""
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to an Alembic revision, the newest by default (safe when several processes start
+    together)."""
     with _migration_lock(engine):
-        command.upgrade(_alembic_config(engine), "head")
+        command.upgrade(_alembic_config(engine), revision)
 
 
 def open_database(url: str, *, run_migrations: bool = True) -> Database:

@@ -22,14 +22,13 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("documents") as batch_op:
-        batch_op.add_column(
-            sa.Column("failed_pages", sa.JSON(), nullable=False, server_default=sa.text("'[]'"))
-        )
-    with op.batch_alter_table("stage_states") as batch_op:
-        batch_op.add_column(sa.Column("failure", sa.String(length=16), nullable=True))
-    with op.batch_alter_table("extractions") as batch_op:
-        batch_op.add_column(sa.Column("failure", sa.String(length=16), nullable=True))
+    # Plain ADD COLUMN, never a batch copy of `documents`: on SQLite a batch copy drops and recreates the
+    # table, and with foreign keys on, dropping it cascades to every row that refers to a document.
+    op.add_column(
+        "documents", sa.Column("failed_pages", sa.JSON(), nullable=False, server_default=sa.text("'[]'"))
+    )
+    op.add_column("stage_states", sa.Column("failure", sa.String(length=16), nullable=True))
+    op.add_column("extractions", sa.Column("failure", sa.String(length=16), nullable=True))
 
     op.execute("UPDATE documents SET status = 'ok' WHERE status = 'done'")
     op.execute("UPDATE runs SET status = 'ok' WHERE status = 'succeeded'")
@@ -46,6 +45,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table("extractions") as batch_op:
         batch_op.drop_column("needs_review")
+    # No table refers to these two, so their batch copies cascade nowhere.
     with op.batch_alter_table("pages") as batch_op:
         batch_op.drop_column("status")
 
@@ -67,7 +67,6 @@ def downgrade() -> None:
     op.execute("UPDATE documents SET status = 'done' WHERE status IN ('ok', 'partial')")
     with op.batch_alter_table("extractions") as batch_op:
         batch_op.drop_column("failure")
-    with op.batch_alter_table("stage_states") as batch_op:
-        batch_op.drop_column("failure")
-    with op.batch_alter_table("documents") as batch_op:
-        batch_op.drop_column("failed_pages")
+    # stage_states and documents: SQLite 3.35+ drops a column in place (see upgrade on batch copies).
+    op.execute("ALTER TABLE stage_states DROP COLUMN failure")
+    op.execute("ALTER TABLE documents DROP COLUMN failed_pages")
