@@ -14,8 +14,11 @@ import pytest
 from sqlalchemy import select
 
 from schemas.contract import ContractFields
+from schemas.introspect import list_fields
 from storage.db import Document, Extraction, StageState, open_database
+from storage.db.export import export_records
 from storage.db.models import Stage
+from storage.db.queries import document_detail
 
 ABSTRACTOR = Path(sys.executable).with_name("abstractor")
 ANSWER = ContractFields(title="Master Services Agreement", termination_notice_days=30).model_dump_json()
@@ -126,6 +129,15 @@ def test_an_endpoint_killed_half_way_leaves_the_document_partial_then_ok_on_the_
         (3, "failed", "transient"),
         (4, "failed", "transient"),
     ]
+
+    db = open_database(job.database_url)
+    (exported,) = export_records(db, list_fields(ContractFields))
+    detail = document_detail(db, document.id)
+    db.dispose()
+    assert exported["status"] == "partial" and exported["failed_pages"] == [3, 4]
+    assert exported["fields"]["title"]["value"] == "Master Services Agreement"  # from pages 1 and 2
+    assert detail is not None and detail["failed_pages"] == [3, 4]
+    assert [page["extraction"]["status"] for page in detail["page_list"]] == ["ok", "ok", "failed", "failed"]
 
     revived = fake_openai_factory(port)
     revived.default = revived.Reply(content=ANSWER)
