@@ -135,7 +135,7 @@ def test_deploy_and_worker_run_both_nightly_flows(tmp_path, prefect_api, builder
         ingest_run = _run_deployment(prefect_api, "ingest/nightly-ingest")
         assert ingest_run["state"]["type"] == "COMPLETED", worker_log.read_text()[-5000:]
         summary = _artifacts(prefect_api, ingest_run["id"])["ingest-summary"]["data"]
-        assert "| 2 | 0 | 0 | 0 | 2 |" in summary  # two new documents, two pages
+        assert "| 2 | 0 | 0 | 0 | 0 | 2 |" in summary  # two new documents (none partial or failed), two pages
         assert "pages/s" in summary and "escalation rate" in summary
 
         eval_run = _run_deployment(prefect_api, "nightly-eval/nightly-eval")
