@@ -2,86 +2,28 @@
 
 A value's confidence = its rule's measured precision, scaled down when OCR was unsure of the words it
 was read from. "Nothing here" confidences are per field: how often the field really is absent from a
-document where no rule found it. Measured with the dev harness (see README: embedded engine); a rule
-the dev split never exercised gets a conservative prior.
+document where no rule found it. The measured figures are data, not code: `precision.json` beside this
+file, written by the dev harness (`python -m goldset.rule_precision`, see README: embedded engine),
+which also records what they were measured on and from how many answers. A rule the file does not name
+(new since the last measurement, or never exercised by the dev split) gets DEFAULT_PRECISION.
 """
 
 from __future__ import annotations
 
-# Rule -> share of its (winning) answers that were right on the dev split.
-RULE_PRECISION: dict[str, float] = {
-    "effective.defined": 0.971,
-    "effective.defined.ambiguous": 0.8,
-    "effective.made": 0.984,
-    "effective.made.ambiguous": 0.85,
-    "execution.signatures": 0.987,
-    "expiration.defined": 0.95,
-    "expiration.expire": 0.96,
-    "expiration.expire.ambiguous": 0.8,
-    "law.laws_of": 0.989,
-    "notice.terminate": 0.988,
-    "party.between": 0.8,
-    "party.defined.strong": 0.994,
-    "party.role_line": 0.933,
-    "party.signature": 0.93,
-    "payment.net": 0.968,
-    "payment.within": 0.95,
-    "renewal.periods": 0.971,
-    "renews.implied": 0.8,
-    "renews.no": 0.94,
-    "renews.yes": 0.971,
-    "signatory.full": 0.925,
-    "signatory.partial": 0.933,
-    "term.defined": 0.988,
-    "title.heading": 0.989,
-    "title.preamble": 0.9,
-    "type.keyword": 0.99,
-    "value.total": 0.985,
-    # Rules added in version 3 for wordings and layouts the dev split does not use: not measured there, so
-    # priors below the measured rules (a measured strong cue must win over them).
-    "type.preamble": 0.75,
-    "type.roles": 0.7,
-    "type.other": 0.55,
-    "signatory.unlabelled": 0.7,
-    "signatory.table": 0.75,
-    "party.listed": 0.75,
-    "effective.header": 0.65,
-    "execution.witness": 0.7,
-    "renews.mutual": 0.75,
-    "renews.label": 0.8,
-    "renews.successive": 0.8,
-    "renews.rolling": 0.7,
-    "renewal.loose": 0.7,
-    "renewal.annual": 0.65,
-    # Version 5: the text says the agreement takes effect when the last party signs.
-    "effective.on_signing": 0.7,
-}
-# A rule not in the table: a modest prior, so an unmeasured cue never outranks a measured strong one.
+import dataclasses
+import json
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+PRECISION_FILE = Path(__file__).with_name("precision.json")
+# A rule not in the file: a modest figure, so an unmeasured cue never outranks a measured strong one. The
+# harness smooths every measured figure towards it too, so a rule seen a few times stays near it.
 DEFAULT_PRECISION = 0.6
-# Field -> share of documents with nothing found where the label was empty too.
-ABSENT_PRECISION: dict[str, float] = {
-    "auto_renewal": 0.953,
-    "contract_type": 0.467,
-    "contract_value": 0.936,
-    "effective_date": 0.35,
-    "execution_date": 0.967,
-    "expiration_date": 0.984,
-    "governing_law": 0.629,
-    "payment_terms_days": 0.926,
-    "renewal_term": 0.94,
-    "term": 0.886,
-    "termination_notice_days": 0.877,
-    "title": 0.467,
-}
-# List field -> share of documents where no element of the labelled list was missed.
-LIST_COMPLETENESS: dict[str, float] = {
-    "parties": 0.974,
-    "signatories": 0.845,
-}
 DEFAULT_ABSENT = 0.6
 # The dev split's layouts and wordings are fewer than real contracts use: a rule measured at 99% there is
 # right less often elsewhere (version 2 answered 0.96 and was right 77% of the time on unseen layouts).
-# Measured precisions are shrunk by this factor; the unmeasured priors above are already modest.
+# Precisions above 0.9 are shrunk by this factor.
 GENERALIZATION = 0.92
 # A field found nowhere may still be there in a layout the rules do not read: never claim more than this.
 MAX_ABSENT = 0.9
@@ -89,6 +31,48 @@ MAX_ABSENT = 0.9
 # the ratio of "really absent" rates with and without such a mention, pooled over fields (too few
 # documents per field to measure it field by field).
 CUED_ABSENT_FACTOR = 0.972
+
+
+@dataclasses.dataclass(frozen=True)
+class Measured:
+    """The figures confidences are computed from, as precision.json holds them."""
+
+    # Rule -> share of its winning answers that were right.
+    rules: Mapping[str, float] = dataclasses.field(default_factory=dict)
+    # Field -> share of the documents where nothing was found and the label was empty too.
+    absent: Mapping[str, float] = dataclasses.field(default_factory=dict)
+    # List field -> share of the documents it answered where no labelled element was missed.
+    completeness: Mapping[str, float] = dataclasses.field(default_factory=dict)
+
+
+def load_measured(path: Path = PRECISION_FILE) -> Measured:
+    """The figures of a precision file (the `value` of each entry; the counts beside it are the record)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return Measured(
+        rules={rule: entry["value"] for rule, entry in data["rules"].items()},
+        absent={name: entry["value"] for name, entry in data["absent"].items()},
+        completeness={name: entry["value"] for name, entry in data["completeness"].items()},
+    )
+
+
+_measured = load_measured()
+
+
+@contextmanager
+def measured_as(figures: Measured) -> Iterator[None]:
+    """Compute confidences from `figures` instead of precision.json while the block runs. For the dev
+    harness, which measures each round with the figures of the round before; not for concurrent use."""
+    global _measured  # noqa: PLW0603 (one table for the process, swapped for the harness's rounds only)
+    previous, _measured = _measured, figures
+    try:
+        yield
+    finally:
+        _measured = previous
+
+
+def rule_precision(rule: str) -> float:
+    """The share of the rule's answers that were right on the dev split (DEFAULT_PRECISION if unmeasured)."""
+    return _measured.rules.get(rule, DEFAULT_PRECISION)
 
 
 def ocr_factor(ocr_confidence: float) -> float:
@@ -100,8 +84,8 @@ def value_confidence(rule: str, ocr_confidence: float, field: str | None = None)
     """How likely the answer is right. For a list field (parties, signatories) the merged field reports
     its least confident item, and is right only when no element is missing, so items also carry the
     share of documents whose list the rules found complete."""
-    completeness = LIST_COMPLETENESS.get(field, 1.0) if field else 1.0
-    precision = RULE_PRECISION.get(rule, DEFAULT_PRECISION)
+    completeness = _measured.completeness.get(field, 1.0) if field else 1.0
+    precision = rule_precision(rule)
     if precision > 0.9:
         precision *= GENERALIZATION
     return round(precision * completeness * ocr_factor(ocr_confidence), 4)
@@ -109,5 +93,5 @@ def value_confidence(rule: str, ocr_confidence: float, field: str | None = None)
 
 def absent_confidence(field: str, cued: bool) -> float:
     """How likely a field the rules did not find is really absent; lower on a page that talks about it."""
-    base = min(MAX_ABSENT, ABSENT_PRECISION.get(field, DEFAULT_ABSENT))
+    base = min(MAX_ABSENT, _measured.absent.get(field, DEFAULT_ABSENT))
     return round(base * (CUED_ABSENT_FACTOR if cued else 1.0), 4)

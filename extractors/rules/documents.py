@@ -25,15 +25,7 @@ from extractors.rules.parties import (
     find_listed_parties,
     find_role_lines,
 )
-from extractors.rules.signature_lines import ends_with_execution_clause, find_name_lines
-from extractors.rules.signatures import (
-    find_blocks,
-    find_labelled_below,
-    find_pipe_table,
-    find_rule_blocks,
-    find_signature_table,
-    find_signed_by,
-)
+from extractors.rules.signatures import ends_with_execution_clause, read_signatories
 from extractors.rules.text import PageText
 from extractors.rules.titles import ROLE_TYPES, contract_type_of
 
@@ -171,18 +163,7 @@ def document_candidates(pages: list[PageText], *, day_first: bool) -> list[Candi
     signature_dates: list[Candidate] = []
     for previous, page in zip([None, *pages], pages, strict=False):
         continued = previous is not None and ends_with_execution_clause(previous.text)
-        blocks = [
-            *find_blocks(page.text),
-            *find_signed_by(page.text),
-            *find_labelled_below(page),
-            *find_signature_table(page),
-            *find_pipe_table(page.text),
-            *find_rule_blocks(page.text),
-            *find_name_lines(page.text, continued=continued),
-        ]
-        for block in blocks:
-            if any(same_name(block.name.value, c.value["name"]) for c in out if c.page == page.number):
-                continue  # the same block read by two layouts
+        for block in read_signatories(page, continued=continued):
             header = join_split_capitals(block.party.value) if block.party else None
             party = _resolve_party(header, parties)
             date = None
@@ -199,15 +180,11 @@ def document_candidates(pages: list[PageText], *, day_first: bool) -> list[Candi
                     )
                 )
             title = block.title.value[:60].strip(" ,") if block.title else None
-            if "rule" in block.labels:
-                rule = "signatory.unlabelled"  # a name under a signature rule, no labels
-            elif "table" in block.labels and "|" in page.text[block.name.start - 3 : block.name.end + 3]:
-                rule = "signatory.table"
-            else:
-                rule = "signatory.full" if block.title and "by" in block.labels else "signatory.partial"
             name = join_split_capitals(block.name.value)
             value = {"name": name, "title": title or None, "party": party, "date": date}
-            out.append(Candidate("signatories", value, page.number, block.name.start, block.name.end, rule))
+            out.append(
+                Candidate("signatories", value, page.number, block.name.start, block.name.end, block.rule)
+            )
             # A party that appears only in the signature blocks ("between the parties named below").
             # A person heads a block only when signing for themselves ("Employee: Jane Roe").
             new_party = block.party and party == header and not any(same_name(p.name, party) for p in parties)

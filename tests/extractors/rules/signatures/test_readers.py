@@ -2,7 +2,10 @@ from collections.abc import Callable
 
 from extractors.engines.base import PageInput
 from extractors.rules.engine import RulesEngine
-from extractors.rules.signatures import find_blocks, find_labelled_below, find_signature_table, find_signed_by
+from extractors.rules.signatures.aligned_table import find_signature_table
+from extractors.rules.signatures.clause import find_signed_by
+from extractors.rules.signatures.labelled import find_blocks
+from extractors.rules.signatures.labelled_below import find_labelled_below
 
 
 def test_stacked_blocks_with_party_headers() -> None:

@@ -304,6 +304,141 @@ STYLES: dict[str, tuple[list[str], list[tuple[str, str | None, str | None, str |
         ],
         [("Fiona Campbell", "Director", "Orion Data Ltd", None), ("Marcus Lee", "CFO", None, None)],
     ),
+    # Canadian "Per:" signature lines, a capacity in brackets.
+    "per_line_and_capacity_in_brackets": (
+        [
+            WITNESS,
+            "",
+            "MAPLE LEAF SUPPLY LTD.",
+            "Per: ______________________",
+            "Jane Roe (President)",
+            "",
+            "NORTHERN FREIGHT INC.",
+            "Per: ______________________",
+            "John Smith (Authorized Signing Officer)",
+        ],
+        [
+            ("Jane Roe", "President", "MAPLE LEAF SUPPLY LTD.", None),
+            ("John Smith", "Authorized Signing Officer", "NORTHERN FREIGHT INC.", None),
+        ],
+    ),
+    "authorised_signatory_and_designation_labels": (
+        [
+            WITNESS,
+            "",
+            "For and on behalf of Acme Supplies Limited",
+            "Signature: ______________________",
+            "Authorised Signatory: Jane Roe",
+            "Designation: Director",
+            "Date of signing: 3 March 2024",
+        ],
+        [("Jane Roe", "Director", "Acme Supplies Limited", "2024-03-03")],
+    ),
+    "print_hints_and_combined_capacity_labels": (
+        [
+            WITNESS,
+            "",
+            "Acme Widgets, Inc.",
+            "By (signature): ______________________",
+            "Name (print): Jane Roe",
+            "Title/Position: Chief Financial Officer",
+        ],
+        [("Jane Roe", "Chief Financial Officer", "Acme Widgets, Inc.", None)],
+    ),
+    "party_by_signer_its_title": (
+        [
+            WITNESS,
+            "",
+            "ACME WIDGETS, INC., by Jane Roe, its President",
+            "BEACON LABS LLC, by John Smith, its Managing Member",
+        ],
+        [
+            ("Jane Roe", "President", "ACME WIDGETS, INC.", None),
+            ("John Smith", "Managing Member", "BEACON LABS LLC", None),
+        ],
+    ),
+    "signer_line_for_and_on_behalf_of_the_party": (
+        [
+            "AS WITNESS the hands of the parties.",
+            "______________________",
+            "Jane Roe, Director, for and on behalf of Acme Supplies Limited",
+            "______________________",
+            "John Smith (Secretary) for Beacon Retail PLC",
+        ],
+        [
+            ("Jane Roe", "Director", "Acme Supplies Limited", None),
+            ("John Smith", "Secretary", "Beacon Retail PLC", None),
+        ],
+    ),
+    "by_without_a_colon": (
+        [
+            WITNESS,
+            "",
+            "ACME INC.",
+            "By Jane Roe",
+            "Its President",
+            "",
+            "BEACON LTD.",
+            "By Mark Lee",
+            "Date: 3 March 2024",
+            "",
+            "Notices go By Return Mail",
+        ],
+        [("Jane Roe", "President", "ACME INC.", None), ("Mark Lee", None, "BEACON LTD.", "2024-03-03")],
+    ),
+    # The first block's witness line sits right above the second block's header.
+    "a_witness_line_under_each_block": (
+        [
+            WITNESS,
+            "",
+            "ACME WIDGETS, INC.",
+            "By: ______________________",
+            "Name: Jane Roe",
+            "Title: President",
+            "Witness: ______________________",
+            "BEACON LTD.",
+            "By: ______________________",
+            "Name: John Smith",
+            "Title: Director",
+            "Witness: ______________________",
+        ],
+        [
+            ("Jane Roe", "President", "ACME WIDGETS, INC.", None),
+            ("John Smith", "Director", "BEACON LTD.", None),
+        ],
+    ),
+    # A table of labels and values without colons, as OCR reads a ruled form.
+    "labels_without_colons": (
+        [
+            WITNESS,
+            "",
+            "Signed for and on behalf of Agape Holdings Limited",
+            "Signature",
+            "Name How Kok Choong",
+            "Title Managing Director",
+            "Date 31 January 2018",
+        ],
+        [("How Kok Choong", "Managing Director", "Agape Holdings Limited", "2018-01-31")],
+    ),
+    # No capacity given: the party's header above and the date below make the name a signer's.
+    "names_with_a_date_and_no_capacity": (
+        [
+            WITNESS,
+            "",
+            "ACME WIDGETS, INC.",
+            "______________________",
+            "Jane Roe",
+            "Date: 3 March 2024",
+            "",
+            "Signed for Beacon Ltd.:",
+            "John Smith",
+            "Dated 5 March 2024",
+        ],
+        [
+            ("Jane Roe", None, "ACME WIDGETS, INC.", "2024-03-03"),
+            ("John Smith", None, "Beacon Ltd.", "2024-03-05"),
+        ],
+    ),
 }
 
 
@@ -346,6 +481,27 @@ def test_unlabelled_blocks_on_the_page_after_the_execution_clause(make_pages: Pa
 
 def test_a_name_and_title_in_the_body_are_not_a_signature(make_pages: Pages) -> None:
     got = _record(make_pages(["Notices shall be sent to:", "Jane Roe", "General Counsel", "Acme Inc."]))
+    assert got["signatories"] == []
+
+
+def test_names_under_rules_on_the_page_after_the_execution_clause(make_pages: Pages) -> None:
+    got = _record(
+        make_pages(
+            ["The parties agree to the terms above.", WITNESS],
+            ["ACME INC.", "______________________", "Jane Roe", "Date: 3 March 2024"],
+        )
+    )
+    assert [(s["name"], s["party"], s["date"]) for s in got["signatories"]] == [
+        ("Jane Roe", "ACME INC.", "2024-03-03")
+    ]
+
+
+def test_a_schedule_after_the_signatures_names_no_one(make_pages: Pages) -> None:
+    got = _record(
+        make_pages(
+            [WITNESS, "", "Exhibit A - Payment Schedule", "Due Date", "Milestone 1", "March 3, 2024"],
+        )
+    )
     assert got["signatories"] == []
 
 
