@@ -4,6 +4,9 @@
   as conflicts so a reviewer sees them.
 - List fields (parties, signatories): the union over pages without duplicates; of two items naming the
   same thing, the more confident one stays.
+- Yes/no questions (a clause's presence): present on any page means present in the document, with the
+  most confident page's evidence; absent only when every page that answered said absent, as sure as the
+  least sure of them (a clause on page 9 is not contradicted by pages 1-8 lacking it).
 - A field no page found stays empty, with the lowest "nothing here" confidence over the pages: one page
   that was unsure whether the field was there makes the document unsure too.
 - The document's status applies an error budget, as olmOCR does: more than `max_failed_share` of its
@@ -50,6 +53,17 @@ def _merge_scalar(fields: Sequence[ExtractedField]) -> ExtractedField:
     return ExtractedField(items=[best], confidence=best.confidence, conflicts=list(conflicts.values()))
 
 
+def _merge_presence(fields: Sequence[ExtractedField]) -> ExtractedField:
+    answers = [item for field in fields for item in field.items if item.value is not None]
+    present = sorted((item for item in answers if item.value is True), key=lambda item: -item.confidence)
+    if present:
+        return ExtractedField(items=[present[0]], confidence=present[0].confidence)
+    if not answers:
+        return ExtractedField(items=[], confidence=min(field.confidence for field in fields))
+    surest_doubt = min(answers, key=lambda item: item.confidence)
+    return ExtractedField(items=[surest_doubt], confidence=surest_doubt.confidence)
+
+
 def _merge_list(fields: Sequence[ExtractedField]) -> ExtractedField:
     chosen: dict[str, ExtractedValue] = {}
     for field in fields:
@@ -67,6 +81,7 @@ def merge_pages(
     pages: Sequence[PageExtraction],
     list_fields: set[str],
     max_failed_share: float = DEFAULT_MAX_FAILED_SHARE,
+    presence_fields: frozenset[str] | set[str] = frozenset(),
 ) -> DocumentExtraction:
     """One record from the pages' results, with the document's status under the error budget."""
     usable = [page for page in pages if page.usable]
@@ -74,7 +89,12 @@ def merge_pages(
     merged: dict[str, ExtractedField] = {}
     for name in sorted(names):
         per_page = [page.fields[name] for page in usable if name in page.fields]
-        merged[name] = _merge_list(per_page) if name in list_fields else _merge_scalar(per_page)
+        if name in list_fields:
+            merged[name] = _merge_list(per_page)
+        elif name in presence_fields:
+            merged[name] = _merge_presence(per_page)
+        else:
+            merged[name] = _merge_scalar(per_page)
     status, failed, reason = _document_status(pages, max_failed_share)
     return DocumentExtraction(
         fields=merged, pages=list(pages), status=status, failed_pages=failed, reason=reason

@@ -4,16 +4,20 @@
 
 The mapping (also in the README, "The CUAD golden set"):
 
-    CUAD category                        field             how
-    Document Name                        title             line breaks collapsed
-    Parties                              parties           'Name ("Role"); ...' (goldset.cuad_answers)
-    Agreement Date                       execution_date    M/D/YY -> ISO; CUAD's "date of the contract"
-    Effective Date                       effective_date    M/D/YY -> ISO; empty answer: unlabelled
-    Expiration Date                      expiration_date   M/D/YY -> ISO; "perpetual": unlabelled
-    Renewal Term                         renewal_term      "successive 1 year" -> "1 year"
-    Governing Law                        governing_law     one jurisdiction, as CUAD names it
-    Notice Period To Terminate Renewal   (none)            the schema has no field; kept in a reason
-    the 33 Yes/No categories             clauses           {category: {answer, texts}}; not scored
+    CUAD category                        field                how
+    (the file name)                      contract_type        its agreement type (goldset.cuad_types)
+    Document Name                        title                line breaks collapsed
+    Parties                              parties              'Name ("Role"); ...' (goldset.cuad_answers)
+    Agreement Date                       execution_date       M/D/YY -> ISO; CUAD's "date of the contract"
+    Effective Date                       effective_date       M/D/YY -> ISO; empty answer: unlabelled
+    Expiration Date                      expiration_date      M/D/YY -> ISO; "perpetual": unlabelled
+    Renewal Term                         renewal_term         "successive 1 year" -> "1 year"
+    Notice Period To Terminate Renewal   renewal_notice_days  "6 months" -> 180 (a month 30 days, a year 365)
+    Governing Law                        governing_law        one jurisdiction, as CUAD names it
+    the 33 Yes/No categories             clauses.<slug>       Yes -> true, No -> false (schemas.clauses)
+
+The Yes/No answers are also kept, with the clause texts CUAD marked, in the label's top-level `clauses`
+({CUAD name: {answer, texts}}), which clause extraction trains on.
 
 CUAD's conventions, each handled on purpose:
 - An empty answer means CUAD's lawyers found no such clause: the field is labelled as not stated, so a
@@ -28,8 +32,8 @@ CUAD's conventions, each handled on purpose:
   answers the schema cannot hold (more than 8 parties, free text) are unlabelled, each with its reason.
 - Fields CUAD has no category for are unlabelled on every document (NOT_IN_CUAD), so the scorer never
   counts an engine's answer there as a false positive.
-- Contract type is unlabelled too: CUAD sorts contracts into 25 types of its own (by their names; some
-  file names carry two), which do not map onto the schema's seven without guessing.
+- The contract type is CUAD's own, read from the file name as CUAD sorted the contracts; a name with
+  several types (some carry two) or a type the schema lacks is unlabelled with its reason.
 
 One row per PDF. A row whose PDF has the same bytes as an earlier row's is left out (and printed):
 ingestion treats the same bytes as one document, so the copy could never get a prediction of its own.
@@ -55,20 +59,21 @@ from goldset.cuad_answers import (
     written_in,
 )
 from goldset.cuad_split import make_split, write_split
+from goldset.cuad_types import read_contract_type
 from goldset.labels import DOCUMENTS_DIR, ClauseLabel, GoldDocument, Split, write_labels
-from schemas.contract import ContractFields
+from goldset.normalize import normalize_days
+from schemas.clauses import from_cuad_name
+from schemas.contract import SCHEMA_VERSION, ContractFields
 
 CUAD_DIR = Path(__file__).resolve().parent / "cuad"
 CSV_FILE = "master_clauses.csv"
 
 NOT_IN_CUAD: dict[str, str] = {
-    "contract_type": "CUAD's 25 contract types (named after the contracts) do not map onto the schema's "
-    "seven",
     "term": "CUAD has no category for the initial term",
     "auto_renewal": "CUAD's Renewal Term covers automatic and optional extensions alike, so it does not say "
     "whether the term renews automatically",
     "termination_notice_days": "CUAD labels the notice that stops a renewal (Notice Period To Terminate "
-    "Renewal), not the notice to terminate the agreement that this field holds",
+    "Renewal, in renewal_notice_days), not the notice to terminate the agreement that this field holds",
     "contract_value": "CUAD has no category for the contract value",
     "payment_terms_days": "CUAD has no category for payment terms",
     "signatories": "CUAD has no category for signatories",
@@ -122,10 +127,19 @@ def _date(row: Mapping[str, str], category: str, written: list[str]) -> dt.date 
     return value
 
 
+def _notice_days(answer: str) -> int | Unscorable | None:
+    """Notice Period To Terminate Renewal ("30 days", "6 months") -> days, as the scorer counts them."""
+    duration = read_duration(answer)
+    if not isinstance(duration, str):
+        return duration
+    return normalize_days(duration)
+
+
 def _fields(row: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
     """The scorable values, and the unlabelled fields with their reasons."""
     agreement_texts = _texts(row, "Agreement Date")
     readers: dict[str, Callable[[], Any]] = {
+        "contract_type": lambda: read_contract_type(row["Filename"]),
         "title": lambda: read_title(_answer(row, "Document Name")),
         "parties": lambda: read_parties(_answer(row, "Parties")),
         "execution_date": lambda: _date(row, "Agreement Date", agreement_texts),
@@ -134,13 +148,11 @@ def _fields(row: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
         ),
         "expiration_date": lambda: _date(row, "Expiration Date", _texts(row, "Expiration Date")),
         "renewal_term": lambda: read_duration(_answer(row, "Renewal Term")),
+        "renewal_notice_days": lambda: _notice_days(_answer(row, NOTICE_CATEGORY)),
         "governing_law": lambda: read_governing_law(_answer(row, "Governing Law")),
     }
     values: dict[str, Any] = {}
     unlabelled = dict(NOT_IN_CUAD)
-    notice = _answer(row, NOTICE_CATEGORY)
-    if notice:
-        unlabelled["termination_notice_days"] += f" (CUAD's {NOTICE_CATEGORY} here: {notice!r})"
     for name, read in readers.items():
         value = read()
         if isinstance(value, Unscorable):
@@ -160,9 +172,11 @@ def convert_row(
 ) -> GoldDocument:
     values, unlabelled = _fields(row)
     clauses = {name: _yes_no(row, name) for name in clause_categories if name not in VALUE_CATEGORIES}
+    values["clauses"] = {from_cuad_name(name).value: clause.answer for name, clause in clauses.items()}
     return GoldDocument(
         document=document,
         split=split,
+        schema_version=SCHEMA_VERSION,
         fields=ContractFields.model_validate(values),
         unlabelled=unlabelled,
         clauses=clauses,

@@ -73,6 +73,7 @@ SCALAR_RULES: dict[str, Callable[[Any, Any], bool]] = {
     "auto_renewal": _exact,
     "renewal_term": _durations,
     "termination_notice_days": _days,
+    "renewal_notice_days": _days,
     "governing_law": _jurisdictions,
     "contract_value": _money,
     "payment_terms_days": _days,

@@ -31,11 +31,32 @@ class FieldOutcome(BaseModel):
         return self.fp == 0 and self.fn == 0
 
 
+class ClauseOutcome(BaseModel):
+    """One clause category of one document: the label's answer and the engine's (None: not answered)."""
+
+    scored: bool = Field(default=True, description="False: the golden set does not label it here.")
+    truth: bool | None = None
+    predicted: bool | None = None
+    confidence: float | None = None
+
+    @property
+    def found(self) -> bool:
+        # An unanswered category counts as predicted absent: a reader who asks gets no clause back.
+        return self.predicted is True
+
+    @property
+    def correct(self) -> bool:
+        return not self.scored or self.found == self.truth
+
+
 class DocumentOutcome(BaseModel):
     document: str
     split: str
     predicted: bool = Field(description="False when the engine returned nothing for this document.")
     fields: dict[str, FieldOutcome]
+    clauses: dict[str, ClauseOutcome] = Field(
+        default_factory=dict, description="By `clauses.<slug>`; empty in runs scored before clauses were."
+    )
 
     @property
     def all_right(self) -> bool:
@@ -54,6 +75,23 @@ class FieldMetrics(BaseModel):
     fn: int
 
 
+class ClauseMetrics(BaseModel):
+    """One clause category over the scored documents: presence counted per document."""
+
+    precision: float | None
+    recall: float | None
+    f1: float | None = Field(description="Unanswered counts as absent; None with no positives either side.")
+    support: int = Field(description="Documents labelled as having the clause.")
+    documents: int = Field(description="Documents whose label answers the category.")
+    answered: int = Field(description="Of those, the documents the engine answered (true or false).")
+    coverage: float | None = Field(description="Share of those documents the engine answered at all.")
+    in_macro: bool = Field(description="Whether clause_macro_f1 averages this category.")
+    tp: int
+    fp: int
+    fn: int
+    tn: int
+
+
 class CostSummary(BaseModel):
     pages: int
     escalation_rate: float
@@ -70,6 +108,7 @@ class RunSummary(BaseModel):
     micro_f1: float | None
     macro_f1: float | None
     fields: dict[str, float | None]
+    clause_macro_f1: float | None = None
     goldset_hash: str | None = None
     engine: str | None = None
 
@@ -81,10 +120,18 @@ class Metrics(BaseModel):
     goldset_hash: str | None = None
     documents: int
     missing_predictions: int
-    micro_f1: float | None
+    micro_f1: float | None = Field(description="Over the value fields; clauses are scored apart.")
     macro_f1: float | None
     all_fields_right: float
-    fields: dict[str, FieldMetrics]
+    fields: dict[str, FieldMetrics] = Field(description="The value fields (every field but the clauses).")
+    # Runs scored before clauses were read back with these defaults: no clause figures.
+    clauses: dict[str, ClauseMetrics] = Field(default_factory=dict, description="By `clauses.<slug>`.")
+    clause_macro_f1: float | None = Field(
+        default=None, description="Mean F1 over the categories with enough labelled positives (in_macro)."
+    )
+    clause_macro_categories: int = Field(default=0, description="How many categories that mean averages.")
+    clause_min_positives: int | None = Field(default=None, description="Positives a category needs for it.")
+    clause_coverage: float | None = Field(default=None, description="Share of scored answers given at all.")
     ece: float | None
     reliability: list[ReliabilityBin]
     thresholds: list[ThresholdPoint]
@@ -97,6 +144,7 @@ class Metrics(BaseModel):
             micro_f1=self.micro_f1,
             macro_f1=self.macro_f1,
             fields={name: m.f1 for name, m in self.fields.items()},
+            clause_macro_f1=self.clause_macro_f1,
             goldset_hash=self.goldset_hash,
             engine=self.engine,
         )

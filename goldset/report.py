@@ -28,7 +28,7 @@ class WrongAnswer:
 def collect_wrong_answers(
     metrics: Metrics, thumbnails: Mapping[str, bytes] | None = None
 ) -> list[WrongAnswer]:
-    """Every (document, field) with a FP or FN; thumbnails keyed by document name or stem."""
+    """Every (document, field) with a FP or FN, value fields then clauses; thumbnails by name or stem."""
     thumbnails = thumbnails or {}
     out = []
     for doc in metrics.outcomes:
@@ -36,12 +36,19 @@ def collect_wrong_answers(
         for name, o in doc.fields.items():
             if not o.correct:
                 out.append(WrongAnswer(doc.document, name, o.truth, o.predicted, o.confidence, thumb))
+    for doc in metrics.outcomes:
+        thumb = thumbnails.get(doc.document) or thumbnails.get(Path(doc.document).stem)
+        for path, c in doc.clauses.items():
+            if not c.correct:
+                out.append(WrongAnswer(doc.document, path, c.truth, c.predicted, c.confidence, thumb))
     return out
 
 
 def _fmt(value: Any) -> str:
     if value is None or value == []:
         return "—"
+    if isinstance(value, bool):  # a clause answer
+        return "present" if value else "absent"
     if isinstance(value, list):
         return "; ".join(_fmt(v) for v in value)
     if isinstance(value, dict):
@@ -63,6 +70,52 @@ def _fields_table(metrics: Metrics) -> str:
     head = "".join(f"<th>{h}</th>" for h in columns)
     head = f"<tr>{head}</tr>"
     return f"<table>{head}{rows}</table>"
+
+
+def _clauses(metrics: Metrics) -> str:
+    if not metrics.clauses:
+        return "<p>No clause scores: the golden set labels no clause here, or the run predates them.</p>"
+    categories = [path.partition(".")[2] for path in metrics.clauses]
+    chart = bar_chart(categories, [m.f1 for m in metrics.clauses.values()], "F1 per clause category")
+    rows = "".join(
+        f"<tr><td>{escape(path.partition('.')[2])}</td><td>{_pct(m.precision)}</td><td>{_pct(m.recall)}</td>"
+        f"<td>{_pct(m.f1)}</td><td>{m.support}</td><td>{m.tp}</td><td>{m.fp}</td><td>{m.fn}</td><td>{m.tn}</td>"
+        f"<td>{_pct(m.coverage)}</td><td>{'yes' if m.in_macro else 'no'}</td></tr>"
+        for path, m in metrics.clauses.items()
+    )
+    columns = (
+        "category",
+        "precision",
+        "recall",
+        "F1",
+        "support",
+        "TP",
+        "FP",
+        "FN",
+        "TN",
+        "coverage",
+        "in macro",
+    )
+    head = "".join(f"<th>{h}</th>" for h in columns)
+    return (
+        "<p>Per document: does the contract have the clause? An unanswered category counts as absent for "
+        "F1; coverage is the share of labelled documents the engine answered. Macro F1 averages the "
+        f"categories with at least {metrics.clause_min_positives} labelled positives.</p>"
+        f"{chart}<table><tr>{head}</tr>{rows}</table>"
+    )
+
+
+def _headline(metrics: Metrics) -> str:
+    clauses = ""
+    if metrics.clauses:
+        clauses = (
+            f" · clause macro F1 {_pct(metrics.clause_macro_f1)} over {metrics.clause_macro_categories} "
+            f"categories (coverage {_pct(metrics.clause_coverage)})"
+        )
+    return (
+        f"<p>value micro F1 {_pct(metrics.micro_f1)} · value macro F1 {_pct(metrics.macro_f1)}{clauses} · "
+        f"documents with every value field right {metrics.all_fields_right:.1%}</p>"
+    )
 
 
 def _calibration(metrics: Metrics) -> str:
@@ -104,6 +157,8 @@ def _cost(metrics: Metrics) -> str:
 def _trend(metrics: Metrics, history: Sequence[RunSummary]) -> str:
     runs = [*history, metrics.summary("this run")]
     series: dict[str, list[float | None]] = {"micro F1": [r.micro_f1 for r in runs]}
+    if metrics.clauses:
+        series["clause macro F1"] = [r.clause_macro_f1 for r in runs]
     for name in metrics.fields:
         series[name] = [r.fields.get(name) for r in runs]
     return line_chart([r.label for r in runs], series, "Trend over runs")
@@ -161,10 +216,9 @@ def write_report(
         f"golden set: {escape(metrics.goldset or 'unknown')} ({escape(metrics.variant or 'unknown')}) "
         f"<code>{escape(metrics.goldset_hash or 'unknown')}</code>"
         f" · documents: {metrics.documents} (without prediction: {metrics.missing_predictions})</p>"
-        f"<p>micro F1 {_pct(metrics.micro_f1)} · macro F1 {_pct(metrics.macro_f1)} · "
-        f"documents with every field right {metrics.all_fields_right:.1%}</p>"
+        f"{_headline(metrics)}"
         f"<h2>Per field</h2>{bar_chart(names, [metrics.fields[n].f1 for n in names], 'F1 per field')}"
-        f"{_fields_table(metrics)}<h2>Calibration</h2>{_calibration(metrics)}{_cost(metrics)}"
+        f"{_fields_table(metrics)}<h2>Clauses</h2>{_clauses(metrics)}<h2>Calibration</h2>{_calibration(metrics)}{_cost(metrics)}"
         f"<h2>Trend</h2>{_trend(metrics, history)}<h2>Wrong answers</h2>{_wrong(wrong)}</body></html>"
     )
     report = out / "report.html"

@@ -34,11 +34,13 @@ from __future__ import annotations
 import argparse
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from extractors.clauses import ClauseClassifier, ClauseFinding
+from extractors.clauses.artefact import ClauseModel
 from extractors.engines.base import PageInput
 from extractors.merge import merge_pages
 from extractors.rules.candidates import Candidate
@@ -50,12 +52,14 @@ from extractors.rules.confidence import (
     measured_as,
 )
 from extractors.rules.engine import RulesEngine
+from extractors.rules.text import PageText
 from goldset.field_match import LIST_RULES, NAME_MATCH, Counts, compare_field
 from goldset.labels import GoldDocument, goldset_hash, load_goldset
 from goldset.metrics import Metrics
 from goldset.score import FIELD_NAMES, Prediction, prediction_from_extracted, score
+from schemas.clauses import ClauseCategory
 from schemas.contract import ContractFields
-from schemas.introspect import list_fields
+from schemas.introspect import list_fields, presence_fields
 from schemas.results import ExtractedField
 
 PRIOR_WEIGHT = 4.0  # pseudo-answers at the default that every measured figure starts from
@@ -64,6 +68,7 @@ PRIOR_WEIGHT = 4.0  # pseudo-answers at the default that every measured figure s
 PRIORS = {"rules": DEFAULT_PRECISION, "absent": DEFAULT_ABSENT, "completeness": DEFAULT_PRECISION}
 MAX_ROUNDS = 5
 _LISTS = list_fields(ContractFields)
+_PRESENCE = presence_fields(ContractFields)
 
 
 @dataclass
@@ -156,7 +161,7 @@ def _read(engine: RulesEngine, pages: list[PageInput]) -> Reading:
         for name, scored in engine.choose(found, texts).items():
             if name not in _LISTS:
                 answers[name].append((rule, scored[0][0].value))
-    record = merge_pages(engine.extract(pages), _LISTS).fields
+    record = merge_pages(engine.extract(pages), _LISTS, presence_fields=_PRESENCE).fields
     predicted = prediction_from_extracted(record).fields
     return Reading(record, predicted, item_rules, answers)
 
@@ -218,9 +223,24 @@ def _round(engine: RulesEngine, documents: Iterable[DevDocument]) -> tuple[Talli
     return tallies, {name: score(predictions[name], gold[name], engine=engine.name) for name in gold}
 
 
+class _ClassifiedOnce(ClauseClassifier):
+    """The clause classifier, each document's pages classified once: every round reads the same pages,
+    and the clause answers (learnt, not rules) do not depend on the figures being measured."""
+
+    def __init__(self, model: ClauseModel) -> None:
+        super().__init__(model)
+        self._seen: dict[tuple[tuple[int, str], ...], dict[ClauseCategory, ClauseFinding]] = {}
+
+    def classify(self, pages: Sequence[PageText]) -> dict[ClauseCategory, ClauseFinding]:
+        key = tuple((page.number, page.text) for page in pages)
+        if key not in self._seen:
+            self._seen[key] = super().classify(pages)
+        return self._seen[key]
+
+
 def measure(documents: list[DevDocument], max_rounds: int = MAX_ROUNDS) -> Measurement:
     """Measure in rounds until the figures stop changing (or `max_rounds`; `converged` says which)."""
-    engine = RulesEngine()
+    engine = RulesEngine(clauses=_ClassifiedOnce.load())
     tallies = Tallies()
     figures = Measured()  # round 1: every rule at the default
     for number in range(1, max_rounds + 1):

@@ -3,7 +3,12 @@
 Predictions are keyed by document file name or stem; a scanned "nda-0001.tif" answers for "nda-0001.pdf".
 A labelled document without a prediction is scored as an empty prediction (every labelled value a FN).
 A field the label lists as unlabelled counts nothing on that document (neither FP nor FN, and no
-calibration point), and only the schema's fields are scored: a label's clauses are not.
+calibration point).
+
+Value fields (FIELD_NAMES: every field but the question groups) make micro/macro F1, calibration and
+"all fields right". The clause questions are presence answers, scored apart per category
+(goldset.clause_scores) into their own table and clause_macro_f1: 33 yes/no answers per document would
+otherwise outweigh the dozen values and turn micro F1 into a clause score.
 """
 
 from __future__ import annotations
@@ -14,14 +19,18 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from goldset.calibration import expected_calibration_error, reliability, threshold_curve
+from goldset.clause_scores import CLAUSE_PATHS, MIN_POSITIVES, clause_metrics, clause_outcomes, clause_summary
 from goldset.field_match import compare_field
 from goldset.labels import GoldDocument
 from goldset.metrics import CostSummary, DocumentOutcome, FieldMetrics, FieldOutcome, Metrics, f1_from_counts
+from goldset.type_versions import as_labelled
 from schemas.contract import ContractFields
-from schemas.introspect import values_from_extracted
+from schemas.introspect import field_paths, nested_fields, values_from_extracted
 from schemas.results import ExtractedField
 
-FIELD_NAMES: tuple[str, ...] = tuple(ContractFields.model_fields)
+_GROUPS = nested_fields(ContractFields)
+FIELD_NAMES: tuple[str, ...] = tuple(name for name in ContractFields.model_fields if name not in _GROUPS)
+_PATHS = set(field_paths(ContractFields))
 
 
 class PageStats(BaseModel):
@@ -50,11 +59,7 @@ def prediction_from_extracted(
     Values that do not validate against the schema are dropped (list fields: per element), so a malformed
     answer scores as a miss instead of aborting the whole evaluation.
     """
-    confidences = {
-        name: extracted.confidence
-        for name, extracted in fields.items()
-        if name in ContractFields.model_fields
-    }
+    confidences = {name: extracted.confidence for name, extracted in fields.items() if name in _PATHS}
     if engine is None:
         engine = next((f"{i.engine}/{i.model}" for f in fields.values() for i in f.items), None)
     return Prediction(
@@ -75,7 +80,10 @@ def _outcome(gold: GoldDocument, prediction: Prediction | None) -> DocumentOutco
         if name in gold.unlabelled:
             outcomes[name] = FieldOutcome(scored=False, predicted=pred_json[name], confidence=confidence)
             continue
-        counts = compare_field(name, getattr(gold.fields, name), getattr(predicted, name))
+        value = getattr(predicted, name)
+        if name == "contract_type":
+            value = as_labelled(value, gold.schema_version)
+        counts = compare_field(name, getattr(gold.fields, name), value)
         outcomes[name] = FieldOutcome(
             tp=counts.tp,
             fp=counts.fp,
@@ -85,7 +93,11 @@ def _outcome(gold: GoldDocument, prediction: Prediction | None) -> DocumentOutco
             confidence=confidence,
         )
     return DocumentOutcome(
-        document=gold.document, split=gold.split, predicted=prediction is not None, fields=outcomes
+        document=gold.document,
+        split=gold.split,
+        predicted=prediction is not None,
+        fields=outcomes,
+        clauses=clause_outcomes(gold, predicted, prediction.confidences if prediction else {}),
     )
 
 
@@ -129,6 +141,10 @@ def score(
     by_stem = {Path(key).stem: p for key, p in predictions.items()}
     outcomes = [_outcome(g, by_stem.get(g.stem)) for g in gold]
     fields = {name: field_metrics(outcomes, name) for name in FIELD_NAMES}
+    # Only the categories some document labels: the synthetic set labels none, so it has no clause table.
+    clauses = {path: clause_metrics(outcomes, path) for path in CLAUSE_PATHS}
+    clauses = {path: m for path, m in clauses.items() if m.documents}
+    clause_macro_f1, clause_macro_categories, clause_coverage = clause_summary(clauses)
     tp, fp, fn = (sum(getattr(m, k) for m in fields.values()) for k in ("tp", "fp", "fn"))
     f1s = [m.f1 for m in fields.values() if m.f1 is not None]
     # Calibration over scored (document, field) pairs that carry a confidence; "correct" = no FP and no
@@ -152,6 +168,11 @@ def score(
         macro_f1=sum(f1s) / len(f1s) if f1s else None,
         all_fields_right=sum(o.all_right for o in outcomes) / len(outcomes) if outcomes else 0.0,
         fields=fields,
+        clauses=clauses,
+        clause_macro_f1=clause_macro_f1,
+        clause_macro_categories=clause_macro_categories,
+        clause_min_positives=MIN_POSITIVES,
+        clause_coverage=clause_coverage,
         ece=expected_calibration_error(bins),
         reliability=bins if scored else [],
         thresholds=threshold_curve(confidences, correct) if scored else [],

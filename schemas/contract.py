@@ -11,9 +11,12 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
-SCHEMA_VERSION = "contract-fields/1"
+from schemas.clauses import QUESTIONS, ClauseCategory
+from schemas.introspect import QuestionGroup
+
+SCHEMA_VERSION = "contract-fields/2"
 
 ShortText = Annotated[str, Field(min_length=1, max_length=120)]
 Name = Annotated[str, Field(min_length=1, max_length=100)]
@@ -30,6 +33,8 @@ Date = Annotated[dt.date, Field(description="ISO date, YYYY-MM-DD.")]
 
 
 class ContractType(StrEnum):
+    """What kind of agreement: the synthetic set's seven kinds and CUAD's 25 agreement types, merged."""
+
     nda = "nda"
     master_services = "master_services"
     statement_of_work = "statement_of_work"
@@ -37,6 +42,29 @@ class ContractType(StrEnum):
     employment = "employment"
     license = "license"
     supply = "supply"
+    affiliate = "affiliate"
+    agency = "agency"
+    co_branding = "co_branding"
+    collaboration = "collaboration"
+    consulting = "consulting"
+    development = "development"
+    distribution = "distribution"
+    endorsement = "endorsement"
+    franchise = "franchise"
+    hosting = "hosting"
+    intellectual_property = "intellectual_property"
+    joint_venture = "joint_venture"
+    maintenance = "maintenance"
+    manufacturing = "manufacturing"
+    marketing = "marketing"
+    non_compete = "non_compete"
+    outsourcing = "outsourcing"
+    promotion = "promotion"
+    reseller = "reseller"
+    services = "services"
+    sponsorship = "sponsorship"
+    strategic_alliance = "strategic_alliance"
+    transportation = "transportation"
     other = "other"
 
 
@@ -67,6 +95,18 @@ class Signatory(BaseModel):
     date: Date | None = None
 
 
+# One present/absent/unknown answer per clause category, each field described by its question.
+Clauses = create_model(
+    "Clauses",
+    __base__=QuestionGroup,
+    __doc__="Whether the contract has each clause lawyers review; null where it was not read.",
+    **{
+        category.value: (bool | None, Field(default=None, description=QUESTIONS[category]))
+        for category in ClauseCategory
+    },
+)
+
+
 class ContractFields(BaseModel):
     """Key terms of one contract. A field the document does not state stays null (or an empty list)."""
 
@@ -81,10 +121,16 @@ class ContractFields(BaseModel):
     term: Duration | None = Field(default=None, description="Initial term, e.g. '36 months'.")
     auto_renewal: bool | None = Field(default=None, description="Whether the term renews automatically.")
     renewal_term: Duration | None = None
-    termination_notice_days: Days | None = None
+    termination_notice_days: Days | None = Field(
+        default=None, description="Days of notice a party must give to terminate the agreement."
+    )
+    renewal_notice_days: Days | None = Field(
+        default=None, description="Days of notice a party must give to stop a renewal (non-renewal notice)."
+    )
     governing_law: Annotated[str, Field(max_length=60)] | None = Field(
         default=None, description="Jurisdiction whose law governs, e.g. 'New York' or 'England and Wales'."
     )
     contract_value: Money | None = None
     payment_terms_days: Days | None = Field(default=None, description="Days allowed to pay an invoice.")
     signatories: Annotated[list[Signatory], Field(max_length=8)] = Field(default_factory=list)
+    clauses: Clauses = Field(default_factory=Clauses)  # type: ignore[valid-type]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -28,6 +29,10 @@ class ExtractionConfig(BaseModel):
     engine: EngineName = "auto"
     schema_name: str = Field(
         default="schemas.contract:ContractFields", description="The pydantic model to extract."
+    )
+    clause_model: Path | None = Field(
+        default=None,
+        description="The embedded engine's clause classifier (its JSON card); unset: the packaged one.",
     )
     small: EndpointConfig | None = None
     large: EndpointConfig | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from extractors.clauses import ClauseClassifier
 from extractors.engines.base import ExtractionEngine
 from extractors.engines.config import ExtractionConfig
 from extractors.evidence import ground_value
@@ -26,7 +27,7 @@ def build_engine(config: ExtractionConfig, schema: type[BaseModel]) -> Extractio
         case "none":
             return None
         case "rules":
-            return RulesEngine(schema)
+            return RulesEngine(schema, ClauseClassifier.load(config.clause_model))
         case "vlm":
             if config.small is None:
                 raise ValueError("the vlm engine needs a small-model endpoint (extraction.small.base_url)")

@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from extractors.clauses import ClauseClassifier, ClauseFinding
 from extractors.engines.base import ExtractionEngine, PageInput
 from extractors.rules import clauses
 from extractors.rules.candidates import Candidate
@@ -25,12 +26,13 @@ from extractors.rules.dates import day_first_evidence
 from extractors.rules.documents import document_candidates
 from extractors.rules.injection import mask_instructions
 from extractors.rules.text import PageText, vocabulary
+from schemas.clauses import ClauseCategory
 from schemas.contract import ContractFields
-from schemas.introspect import list_fields, schema_digest
+from schemas.introspect import list_fields, nested_fields, schema_digest
 from schemas.results import Evidence, ExtractedField, ExtractedValue, PageExtraction
 from schemas.status import FailureKind, Status
 
-RULES_VERSION = "5"
+RULES_VERSION = "6"
 # Two different answers this close in confidence mean the document is ambiguous: say so.
 _RIVAL_RATIO = 0.9
 _RIVAL_PENALTY = 0.8
@@ -57,15 +59,20 @@ _FIELD_CUES: dict[str, re.Pattern[str]] = {
 class RulesEngine(ExtractionEngine):
     """Rules for contracts: it refuses any other schema rather than answer it badly."""
 
-    def __init__(self, schema: type[BaseModel] = ContractFields) -> None:
+    def __init__(
+        self, schema: type[BaseModel] = ContractFields, clauses: ClauseClassifier | None = None
+    ) -> None:
+        """`clauses`: the clause classifier (None: the one packaged with Abstractor)."""
         if schema is not ContractFields:
             raise ValueError(
                 "the rules engine reads contracts only (schemas.contract:ContractFields), "
                 f"not {schema.__name__}; configure a VLM engine for other schemas"
             )
         super().__init__(schema)
-        self._version = f"rules-{RULES_VERSION}-{schema_digest(schema)}"
+        self.clauses = clauses or ClauseClassifier.load()
+        self._version = f"rules-{RULES_VERSION}-{schema_digest(schema)}-{self.clauses.identity}"
         self._lists = list_fields(schema)
+        self._value_fields = [name for name in schema.model_fields if name not in nested_fields(schema)]
 
     @property
     def name(self) -> str:
@@ -98,7 +105,15 @@ class RulesEngine(ExtractionEngine):
         """The synchronous work of extract_pages (CPU only)."""
         texts, injected = self.read(pages)
         chosen = self.choose(self.candidates(texts), texts)
-        return [self._page_result(text, chosen, injected[text.number]) for text in texts]
+        clauses = self.clauses.classify(texts)
+        # An absent clause is the document's answer, not a page's: the first page read carries it.
+        absent_home = texts[0].number if texts else 1
+        return [
+            self._page_result(
+                text, chosen, _clause_fields(text.number, absent_home, clauses, self), injected[text.number]
+            )
+            for text in texts
+        ]
 
     @staticmethod
     def read(pages: Sequence[PageInput]) -> tuple[list[PageText], dict[int, int]]:
@@ -151,10 +166,14 @@ class RulesEngine(ExtractionEngine):
         return chosen
 
     def _page_result(
-        self, text: PageText, chosen: dict[str, list[tuple[Candidate, float]]], injections: int
+        self,
+        text: PageText,
+        chosen: dict[str, list[tuple[Candidate, float]]],
+        fields: dict[str, ExtractedField],
+        injections: int,
     ) -> PageExtraction:
-        fields: dict[str, ExtractedField] = {}
-        for field in self.schema.model_fields:
+        """`fields`: the clause answers this page carries; the value fields are added here."""
+        for field in self._value_fields:
             items = [
                 ExtractedValue(
                     value=candidate.value,
@@ -189,6 +208,29 @@ class RulesEngine(ExtractionEngine):
             if injections
             else [],
         )
+
+
+def _clause_fields(
+    page: int, absent_home: int, findings: dict[ClauseCategory, ClauseFinding], engine: ExtractionEngine
+) -> dict[str, ExtractedField]:
+    """The document's clause answers that this page carries: a present clause on its evidence's page,
+    an absent one on `absent_home`. Unknown ones (categories the model does not predict) are left out."""
+    fields: dict[str, ExtractedField] = {}
+    for category, finding in findings.items():
+        if finding.present is None:
+            continue
+        home = finding.evidence.page if finding.present and finding.evidence else absent_home
+        if home != page:
+            continue
+        item = ExtractedValue(
+            value=finding.present,
+            confidence=finding.confidence,
+            evidence=finding.evidence if finding.present else None,
+            engine=engine.name,
+            model=engine.version,
+        )
+        fields[f"clauses.{category.value}"] = ExtractedField(items=[item], confidence=finding.confidence)
+    return fields
 
 
 def _validated(field: str, value: Any, is_list: bool) -> Any:

@@ -1,4 +1,5 @@
-"""Which lengths of time are the term, the renewal term, the termination notice and the payment terms.
+"""Which lengths of time are the term, the renewal term, the termination and non-renewal notices and the
+payment terms.
 
     twenty-four (24) months (the "Initial Term") | renew for successive periods of one (1) year
     terminate ... upon ninety (90) days' prior written notice | payable within 30 days of receipt | net 45
@@ -123,6 +124,10 @@ _BEFORE_RENEWAL = re.compile(
     re.I,
 )
 _RENEWS_UNLESS = re.compile(r"\b(?:renew\w*|extend\w*|roll\w*\s+over)\b[^.;]{0,200}?\bunless\b", re.I)
+# "written notice of non-renewal", "its intention not to renew", "elects not to extend".
+_NON_RENEWAL = re.compile(
+    r"\bnon-?renewal\b|\b(?:not|elect\w*\s+not)\s+to\s+(?:renew|extend)\b|\bintention\s+not\s+to\b", re.I
+)
 _NOT_TERMINATION_NOTICE = re.compile(
     r"\b(?:cure|cured|remedy|remedied|breach\w*|non-?renewal|not\s+to\s+renew|insolven\w*)\b", re.I
 )
@@ -141,12 +146,13 @@ def duration_candidates(page: PageText) -> list[Candidate]:
         span = (page.number, found.start, found.end)
         # Term and renewal term.
         renewal = first_cue(_RENEWAL_AFTER, right) or first_cue(_RENEWAL_BEFORE, left)
+        term = None
         if renewal and (found.unit != "day" or found.count >= 30):
             out.append(Candidate("renewal_term", found.value, *span, renewal))
         elif not _TERM_NOT.search(right):
-            rule = first_cue(_TERM_AFTER, right) or first_cue(_TERM_BEFORE, left)
-            if rule and not re.search(r"\brenew", left, re.I):
-                out.append(Candidate("term", found.value, *span, rule))
+            term = first_cue(_TERM_AFTER, right) or first_cue(_TERM_BEFORE, left)
+            if term and not re.search(r"\brenew", left, re.I):
+                out.append(Candidate("term", found.value, *span, term))
         # Notice of termination.
         notice = (
             _NOTICE_AFTER.search(right)
@@ -165,6 +171,21 @@ def duration_candidates(page: PageText) -> list[Candidate]:
             # notice stops the renewal; it is not the notice for ending the agreement early.
             or (_RENEWS_UNLESS.search(whole) and re.search(r"\bunless\b", left, re.I))
         )
+        stops_renewal = (
+            _NON_RENEWAL.search(whole)
+            or (re.search(r"\brenew", whole, re.I) and _BEFORE_RENEWAL.search(right))
+            or (_RENEWS_UNLESS.search(whole) and re.search(r"\bunless\b", left, re.I))
+        )
+        # The period is a notice (or "at least 60 days before the end of the term") in a sentence about
+        # stopping a renewal, and not the term or renewal term that sentence also states.
+        if (
+            stops_renewal
+            and (notice or _BEFORE_RENEWAL.search(right))
+            and not (renewal or term)
+            and not re.search(r"\bcure\b", near, re.I)
+        ):
+            days = _days(found.count, found.unit)
+            out.append(Candidate("renewal_notice_days", days, *span, "notice.nonrenewal"))
         if notice and _TERMINATION.search(whole) and not local_exclusion:
             days = _days(found.count, found.unit)
             out.append(Candidate("termination_notice_days", days, *span, "notice.terminate"))

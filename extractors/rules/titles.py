@@ -14,6 +14,8 @@ _TITLE_WORDS = re.compile(
     re.I,
 )
 _SMALL_WORDS = {"of", "and", "the", "for", "to", "in", "on", "a", "an", "or", "by", "with", "no"}
+# Each type's title words. The earliest match in a title names its type ("Distribution and Supply
+# Agreement" is a distribution agreement); at the same place, the earlier rule here wins.
 TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern, re.I))
     for name, pattern in (
@@ -33,17 +35,42 @@ TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\bexecutive\s+(?:service\s+)?agreement\b|\bcontract\s+of\s+service\b",
         ),
         ("lease", r"(?:\b|sub-?)lease\b|\btenancy\b|\brental\b|\bsublet\b"),
-        ("license", r"\blicen[cs]e\b|\blicensing\b|\bsubscription\b|\bEULA\b|\bterms\s+of\s+use\b"),
+        ("non_compete", r"\bnon-?\s?compet\w*|\bnon-?\s?solicitation\b"),
+        ("franchise", r"\bfranchis\w*"),
+        ("joint_venture", r"\bjoint[\s-]+venture\b"),
+        ("strategic_alliance", r"\b(?:strategic\s+)?alliance\b"),
+        ("co_branding", r"\bco-?\s?brand\w*"),
+        ("sponsorship", r"\bsponsor\w*"),
+        ("endorsement", r"\bendorse\w*"),
+        ("hosting", r"\bhosting\b"),
+        ("outsourcing", r"\boutsourc\w*"),
+        ("reseller", r"\bre-?sell\w*|\bvalue[\s-]+added\s+reseller\b"),
+        ("distribution", r"\bdistribut\w*|\bdealer(?:ship)?\b"),
+        ("manufacturing", r"\bmanufactur\w*"),
         (
             "supply",
-            r"\bsupply\b|\bpurchase\b|\bprocurement\b|\bdistribut\w*\b|\bsales?\s+(?:agreement|contract)\b|"
-            r"\bsale\s+of\s+goods\b|\bmanufactur\w*\b|\breseller\b|\bdealer(?:ship)?\b|\bvendor\s+agreement\b",
+            r"\bsupply\b|\bpurchase\b|\bprocurement\b|\bsales?\s+(?:agreement|contract)\b|"
+            r"\bsale\s+of\s+goods\b|\bvendor\s+agreement\b",
         ),
+        ("intellectual_property", r"\bintellectual\s+property\s+agreement\b|\b(?:IP|patent)\s+assignment\b"),
+        ("license", r"\blicen[cs]\w*|\bsubscription\b|\bEULA\b|\bterms\s+of\s+use\b"),
+        ("maintenance", r"\bmaintenance\b|\bsupport\s+(?:services\s+)?agreement\b"),
+        ("development", r"\bdevelopment\b"),
+        ("collaboration", r"\bcollaborat\w*|\bco-?operation\s+agreement\b"),
+        ("marketing", r"\bmarketing\b"),
+        ("promotion", r"\bpromot\w*"),
+        ("transportation", r"\btransport\w*|\bfreight\b|\bshipping\s+agreement\b"),
+        ("agency", r"\bagency\b|\bsales\s+(?:agent|representative)\b"),
+        ("affiliate", r"\baffiliate\s+(?:agreement|program)\b"),
         (
             "master_services",
-            r"\bmaster\s+(?:professional\s+)?services?\b|\bservices?\s+(?:agreement|contract)\b|\bconsult\w*\b|"
-            r"\b(?:agreement|contract)\s+for\s+(?:the\s+provision\s+of\s+)?(?:professional\s+)?services\b|"
-            r"\bindependent\s+contractor\b|\bMSA\b|\boutsourcing\b|\bmaintenance\s+(?:and\s+support\s+)?agreement\b",
+            r"\bmaster\s+(?:professional\s+)?services?\b|\bMSA\b|\bframework\s+agreement\s+for\s+services\b",
+        ),
+        ("consulting", r"\bconsult\w*"),
+        (
+            "services",
+            r"\bservices?\s+(?:agreement|contract)\b|\bindependent\s+contractor\b|"
+            r"\b(?:agreement|contract)\s+for\s+(?:the\s+provision\s+of\s+)?(?:professional\s+)?services\b",
         ),
     )
 )
@@ -51,10 +78,16 @@ TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 ROLE_TYPES: tuple[tuple[str, frozenset[str]], ...] = (
     ("lease", frozenset({"landlord", "tenant", "lessor", "lessee", "sublandlord", "subtenant"})),
     ("employment", frozenset({"employer", "employee", "executive"})),
+    ("franchise", frozenset({"franchisor", "franchisee"})),
     ("license", frozenset({"licensor", "licensee"})),
     ("nda", frozenset({"disclosing party", "receiving party", "discloser", "recipient"})),
-    ("supply", frozenset({"supplier", "buyer", "seller", "purchaser", "distributor", "manufacturer"})),
-    ("master_services", frozenset({"consultant", "contractor", "service provider"})),
+    ("distribution", frozenset({"distributor"})),
+    ("reseller", frozenset({"reseller"})),
+    ("manufacturing", frozenset({"manufacturer"})),
+    ("sponsorship", frozenset({"sponsor"})),
+    ("supply", frozenset({"supplier", "buyer", "seller", "purchaser"})),
+    ("consulting", frozenset({"consultant"})),
+    ("services", frozenset({"contractor", "service provider"})),
 )
 
 
@@ -79,8 +112,10 @@ _TYPE_STEMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("employment", ("employment",)),
     ("lease", ("lease", "tenancy")),
     ("license", ("license", "licence")),
-    ("supply", ("supply", "purchase", "distribution")),
-    ("master_services", ("masterservice", "masterprofessionalservice", "consulting", "consultancy")),
+    ("distribution", ("distribution",)),
+    ("supply", ("supply", "purchase")),
+    ("master_services", ("masterservice", "masterprofessionalservice")),
+    ("consulting", ("consulting", "consultancy")),
 )
 
 

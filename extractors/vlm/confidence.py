@@ -27,7 +27,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from itertools import accumulate
@@ -171,12 +171,23 @@ def combine(tokens: Sequence[TokenLogprob], method: ConfidenceMethod) -> float:
 
 
 def field_confidences(
-    root: JsonNode, spans: TokenSpans, method: ConfidenceMethod = ConfidenceMethod.joint
+    root: JsonNode,
+    spans: TokenSpans,
+    method: ConfidenceMethod = ConfidenceMethod.joint,
+    groups: Collection[str] = (),
 ) -> dict[str, FieldConfidence]:
-    """Confidence of each top-level field of the answer object `root`."""
+    """Confidence of each top-level field of the answer object `root`; the members of the question
+    `groups` (objects whose keys are questions of their own) each get theirs, as `<group>.<question>`."""
     if not isinstance(root.children, dict):
         raise ValueError("the answer is not a JSON object")
-    return {name: _field(node, spans, method) for name, node in root.children.items()}
+    confidences: dict[str, FieldConfidence] = {}
+    for name, node in root.children.items():
+        if name in groups and isinstance(node.children, dict):
+            for question, child in node.children.items():
+                confidences[f"{name}.{question}"] = _field(child, spans, method)
+        else:
+            confidences[name] = _field(node, spans, method)
+    return confidences
 
 
 def _field(node: JsonNode, spans: TokenSpans, method: ConfidenceMethod) -> FieldConfidence:

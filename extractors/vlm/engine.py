@@ -26,6 +26,7 @@ from extractors.vlm.confidence import (
 )
 from extractors.vlm.json_schema import GuidedSchema, SchemaBounds, guided_schema
 from extractors.vlm.prompt import PROMPT_VERSION, PromptConfig, page_messages
+from schemas.introspect import flatten_values, nested_fields
 from schemas.ocr import PageOcr
 from schemas.results import Evidence, ExtractedField, ExtractedValue, PageExtraction
 from schemas.status import FailureKind, Status
@@ -120,8 +121,9 @@ class VlmEngine(ExtractionEngine):
         except (ValidationError, ValueError) as error:
             return self._failed(page, FailureKind.invalid, [f"invalid answer: {error}"[:2000]], **usage)
         spans = TokenSpans(completion.content, completion.tokens)
-        confidences = field_confidences(root, spans, self.confidence)
-        values = answer.model_dump(mode="json", by_alias=True)
+        groups = nested_fields(self.schema)
+        confidences = field_confidences(root, spans, self.confidence, groups)
+        values = flatten_values(self.schema, answer.model_dump(mode="json", by_alias=True))
         fields = {key: self._field(value, confidences.get(key), page) for key, value in values.items()}
         return PageExtraction(
             page=page.number,
@@ -151,6 +153,9 @@ class VlmEngine(ExtractionEngine):
         return ExtractedField(items=items, confidence=confidence.field)
 
     def _evidence(self, value: Any, page: PageInput) -> Evidence | None:
+        if value is True:
+            # A clause the model says is present: the page is the evidence (the answer names no words).
+            return Evidence(page=page.number, text="", page_width=page.ocr.width, page_height=page.ocr.height)
         if self._ground is None or value is None:
             return None
         return self._ground(value, page.ocr, page.number)

@@ -10,7 +10,7 @@ from extractors.engines.base import PageInput
 from extractors.merge import merge_pages
 from pipeline.context import IngestContext
 from pipeline.page_images import PageImages
-from schemas.introspect import list_fields
+from schemas.introspect import list_fields, presence_fields
 from schemas.results import DocumentExtraction, PageExtraction
 from storage.db.pages import StoredPage, load_page_results, store_extraction
 
@@ -34,7 +34,9 @@ def extract(
     ]
     fresh = ctx.run_async(ctx.engine.extract_pages(inputs)) if inputs else []
     results = sorted([*earlier.values(), *fresh], key=lambda result: result.page)
-    merged = merge_pages(results, list_fields(ctx.schema), ctx.max_failed_page_share)
+    merged = merge_pages(
+        results, list_fields(ctx.schema), ctx.max_failed_page_share, presence_fields(ctx.schema)
+    )
     store_extraction(ctx.db, document_id, merged, ctx.engine.name, version)
     return merged
 

@@ -24,7 +24,7 @@ from _pytest.mark import ParameterSet
 
 from extractors.merge import merge_pages
 from schemas.contract import ContractFields
-from schemas.introspect import list_fields
+from schemas.introspect import field_paths, list_fields
 from schemas.results import ExtractedValue, PageExtraction
 from schemas.status import FailureKind, Status
 
@@ -70,7 +70,7 @@ def assert_well_formed(results: list[PageExtraction], scenario: Scenario) -> Non
         else:  # a read page keeps a kind only when its missing part is worth redoing
             assert result.failure in (None, FailureKind.transient) and result.errors
         assert result.fields, "a page that was read answers for the schema's fields"
-        assert set(result.fields) <= set(ContractFields.model_fields)
+        assert set(result.fields) <= set(field_paths(ContractFields))
         for extracted in result.fields.values():
             assert 0.0 <= extracted.confidence <= 1.0
         # The page is as sure as its least sure field.

@@ -7,11 +7,20 @@ from pathlib import Path
 
 import pytest
 
-from goldset.cuad_labels import CSV_FILE, CUAD_DIR, NOT_IN_CUAD, convert, convert_row, read_rows
+from goldset.cuad_labels import (
+    CSV_FILE,
+    CUAD_DIR,
+    NOT_IN_CUAD,
+    NOTICE_CATEGORY,
+    convert,
+    convert_row,
+    read_rows,
+)
 from goldset.cuad_split import SPLIT_FILE
 from goldset.field_match import compare_field
 from goldset.labels import DOCUMENTS_DIR, LABELS_FILE, GoldDocument
-from schemas.contract import Party
+from schemas.clauses import CUAD_NAMES, ClauseCategory
+from schemas.contract import SCHEMA_VERSION, ContractType, Party
 
 
 @pytest.fixture(scope="module")
@@ -86,10 +95,9 @@ def test_governing_law_is_one_jurisdiction_the_scorer_reads(converted) -> None:
     assert two.fields.governing_law is None and "several" in two.unlabelled["governing_law"]
 
 
-def test_fields_cuad_does_not_label_are_marked_and_the_renewal_notice_is_kept(converted) -> None:
+def test_fields_cuad_does_not_label_are_marked(converted) -> None:
     label = _label(converted, "AgapeAtpCorp")
     assert set(NOT_IN_CUAD) <= set(label.unlabelled)
-    assert "'6 months'" in label.unlabelled["termination_notice_days"]  # CUAD's non-renewal notice
     # An empty Effective Date is unlabelled; an empty Expiration Date is labelled "not stated".
     shopping = _label(converted, "AMERICASSHOPPINGMALLINC")
     assert "effective_date" in shopping.unlabelled
@@ -111,3 +119,51 @@ def test_the_committed_labels_and_split_are_what_the_converter_writes(tmp_path: 
     assert copies == ["ADUROBIOTECH,INC_06_02_2020-EX-10.7-CONSULTING AGREEMENT(1).PDF"]  # same bytes
     for name in (LABELS_FILE, SPLIT_FILE):
         assert (tmp_path / name).read_bytes() == (CUAD_DIR / name).read_bytes(), name
+
+
+def test_the_contract_type_is_cuads_type_from_the_file_name(converted) -> None:
+    assert _label(converted, "AgapeAtpCorp").fields.contract_type == ContractType.supply
+    # "MASTER SUPPLY AGREEMENT" is a supply agreement, not a master services one.
+    assert _label(converted, "BELLRINGBRANDS,INC_02_07_2020").fields.contract_type == ContractType.supply
+    # "TRANSPORTATION SERVICE AGREEMENT": one type, not transportation and services.
+    assert _label(converted, "ATMOSENERGYCORP").fields.contract_type == ContractType.transportation
+
+
+def test_a_file_name_with_several_types_or_a_foreign_one_leaves_the_type_unlabelled(converted) -> None:
+    several = _label(converted, "BNCMORTGAGEINC")  # LICENSING AND WEB SITE HOSTING AGREEMENT
+    assert several.fields.contract_type is None
+    assert "several agreement types (license, hosting)" in several.unlabelled["contract_type"]
+    filing = _label(converted, "ONEMAINHOLDINGS")  # JOINT FILING AGREEMENT
+    assert filing.fields.contract_type is None and "'joint filing'" in filing.unlabelled["contract_type"]
+    yield_ = _label(converted, "WELLSFARGOMORTGAGEBACKED")  # Yield Maintenance Agreement: no maintenance
+    assert yield_.fields.contract_type is None and "'yield maintenance'" in yield_.unlabelled["contract_type"]
+
+
+def test_the_notice_that_stops_a_renewal_becomes_days(converted) -> None:
+    row, label = next(pair for name, pair in converted.items() if name.startswith("AgapeAtpCorp"))
+    assert row[f"{NOTICE_CATEGORY}- Answer"] == "6 months"
+    assert label.fields.renewal_notice_days == 180  # a month is 30 days, as the scorer counts it
+    assert _label(converted, "AMERICANPHYSICIANSCAPITALINC").fields.renewal_notice_days == 120
+    # No notice in CUAD: labelled "not stated", so a predicted notice is a false positive.
+    row, silent = next(pair for name, pair in converted.items() if name.startswith("BIOPURECORP"))
+    assert row[f"{NOTICE_CATEGORY}- Answer"] == ""
+    assert silent.fields.renewal_notice_days is None and silent.scores("renewal_notice_days")
+
+
+def test_a_notice_the_field_cannot_hold_is_unlabelled_with_cuads_answer(converted) -> None:
+    two = _label(converted, "ATMOSENERGYCORP")  # "60 days; 180 days"
+    assert two.fields.renewal_notice_days is None and "several" in two.unlabelled["renewal_notice_days"]
+    typo = _label(converted, "PacificapEntertainmentHoldings")  # "60) days"
+    assert "'60) days'" in typo.unlabelled["renewal_notice_days"]
+
+
+def test_each_yes_no_answer_is_the_clause_fields_answer(converted) -> None:
+    row, label = next(pair for name, pair in converted.items() if name.startswith("BNCMORTGAGEINC"))
+    assert label.schema_version == SCHEMA_VERSION
+    answers = label.fields.clauses.model_dump()
+    assert set(answers) == {category.value for category in ClauseCategory}
+    for category, name in CUAD_NAMES.items():
+        assert answers[category.value] is (row[f"{name}-Answer"] == "Yes"), name
+        assert label.clauses[name].answer is answers[category.value]
+        assert label.scores(f"clauses.{category.value}")
+    assert any(answers.values()) and not all(answers.values())

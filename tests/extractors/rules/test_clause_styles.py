@@ -61,6 +61,39 @@ CASES: list[tuple[str, str, Any]] = [
     ),
     ("Renewal Term | 24 months", "renewal_term", "24 months"),
     ("The Agreement renews automatically each year.", "renewal_term", "1 year"),
+    # notice that stops a renewal: not the termination notice, and not the renewal term
+    (
+        "This Agreement shall automatically renew for successive one (1) year "
+        "periods unless either party gives "
+        "written notice of non-renewal at least sixty (60) days prior to the end of the then-current term.",
+        "renewal_notice_days",
+        60,
+    ),
+    (
+        "Thereafter it renews for additional one year terms unless either party notifies the other of its "
+        "intention not to renew no later than ninety (90) days before the expiration of the then current term.",
+        "renewal_notice_days",
+        90,
+    ),
+    (
+        "The term shall be extended for successive periods of twelve months unless terminated by either party "
+        "upon three (3) months' written notice prior to the end of the then-current term.",
+        "renewal_notice_days",
+        90,
+    ),
+    (
+        "This Agreement shall automatically renew for successive one (1) year "
+        "periods unless either party gives "
+        "written notice of non-renewal at least sixty (60) days prior to the end of the then-current term.",
+        "termination_notice_days",
+        None,
+    ),
+    (
+        "Either party may terminate this Agreement for convenience upon ninety "
+        "(90) days' prior written notice.",
+        "renewal_notice_days",
+        None,
+    ),
     # termination notice
     (
         "Either party may terminate this Agreement for convenience upon ninety "
@@ -101,13 +134,21 @@ CASES: list[tuple[str, str, Any]] = [
     ("This Agreement was signed on 4 March 2024 by both parties.", "execution_date", "2024-03-04"),
     ("Date of signature: 5 March 2024", "execution_date", "2024-03-05"),
     # contract type
-    ("CONSULTANCY AGREEMENT", "contract_type", "master_services"),
+    ("CONSULTANCY AGREEMENT", "contract_type", "consulting"),
     ("SUBLEASE AGREEMENT", "contract_type", "lease"),
     ("WORK ORDER NO. 7", "contract_type", "statement_of_work"),
-    ("DISTRIBUTION AGREEMENT", "contract_type", "supply"),
+    ("DISTRIBUTION AGREEMENT", "contract_type", "distribution"),
+    ("EXCLUSIVE DISTRIBUTION AND SUPPLY AGREEMENT", "contract_type", "distribution"),
+    ("CO-BRANDING AND MARKETING AGREEMENT", "contract_type", "co_branding"),
+    ("JOINT VENTURE AGREEMENT", "contract_type", "joint_venture"),
+    ("WEB HOSTING AND SERVICES AGREEMENT", "contract_type", "hosting"),
+    ("FRANCHISE AGREEMENT", "contract_type", "franchise"),
+    ("STRATEGIC ALLIANCE AGREEMENT", "contract_type", "strategic_alliance"),
+    ("PATENT AND TECHNOLOGY LICENSE AGREEMENT", "contract_type", "license"),
+    ("MASTER SERVICES AGREEMENT", "contract_type", "master_services"),
     ("END USER LICENSE AGREEMENT", "contract_type", "license"),
     ("OFFER LETTER", "contract_type", "employment"),
-    ("PROFESSIONAL SERVICES AGREEMENT", "contract_type", "master_services"),
+    ("PROFESSIONAL SERVICES AGREEMENT", "contract_type", "services"),
     ("MUTUAL CONFIDENTIALITY AGREEMENT", "contract_type", "nda"),
 ]
 

@@ -64,7 +64,8 @@ def test_refuses_a_schema_it_has_no_rules_for() -> None:
 def test_name_and_version() -> None:
     engine = RulesEngine()
     assert engine.name == "rules"
-    assert engine.version == f"rules-{RULES_VERSION}-{schema_digest(ContractFields)}"
+    # The rules, the schema and the clause classifier's weights: a change of any re-extracts.
+    assert engine.version == f"rules-{RULES_VERSION}-{schema_digest(ContractFields)}-{engine.clauses.identity}"
 
 
 def test_a_three_page_contract(make_pages: Pages) -> None:

@@ -13,6 +13,7 @@ import pytest
 from extractors.engines.base import PageInput
 from extractors.vlm.prompt import PROMPT_VERSION
 from schemas.contract import ContractFields
+from schemas.introspect import field_paths
 from schemas.ocr import PageOcr
 from schemas.results import Evidence, PageExtraction
 from schemas.status import FailureKind, Status
@@ -34,7 +35,7 @@ def test_a_valid_answer_becomes_fields_with_confidences(fake_openai, page, engin
     fake_openai.default = fake_openai.Reply(content=ANSWER, logprob=lambda char: -0.01)
     [result] = extract(engine_for(fake_openai.url), [page])
     assert result.status is Status.ok and result.failure is None and result.errors == []
-    assert set(result.fields) == set(ContractFields.model_fields)
+    assert set(result.fields) == set(field_paths(ContractFields))
     title = result.fields["title"]
     assert [item.value for item in title.items] == ["Lease"]
     # "Lease" with its quotes is 7 one-character tokens at -0.01 each.
