@@ -109,14 +109,18 @@ def scheduled_ingest_job() -> IngestJob:
     return ingest_job(settings, settings.ingest.sources, None)
 
 
-def scheduled_eval_job() -> EvalJob:
+def scheduled_eval_job() -> list[EvalJob]:
+    """One job per golden set of `goldset.nightly`, each scoring its test split into a report of its own."""
     settings = Settings()
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
-    return eval_job(
-        settings,
-        goldset=None,
-        split="test",
-        engine=None,
-        out_dir=settings.data_home / "reports" / stamp,
-        accept=False,
-    )
+    return [
+        eval_job(
+            settings,
+            goldset=name,
+            split="test",
+            engine=None,
+            out_dir=settings.data_home / "reports" / f"{stamp}-{Path(name).name}",
+            accept=False,
+        )
+        for name in settings.goldset.nightly
+    ]

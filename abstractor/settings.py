@@ -59,6 +59,11 @@ class GoldsetSettings(BaseModel):
         "labels.jsonl) or a shipped set's name (synthetic, cuad).",
     )
     scan_seed: int = Field(default=0, description="Seed of the degradations applied to clean PDFs.")
+    nightly: list[str] = Field(
+        default_factory=lambda: ["synthetic", "cuad"],
+        min_length=1,
+        description="The golden sets the nightly eval scores (names or folders), each with its own trend.",
+    )
 
 
 class ServerSettings(BaseModel):

@@ -21,7 +21,7 @@ from retrieval.embedders.text import Bm25Encoder, DenseTextEmbedder
 from retrieval.index.base import PageQuery, SparseVector
 
 # Bump when page_payload() changes what a point carries: the index stage then reruns for every document.
-PAYLOAD_VERSION = "payload/1"
+PAYLOAD_VERSION = "payload/2"
 
 
 @dataclass(frozen=True)

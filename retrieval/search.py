@@ -19,13 +19,15 @@ from retrieval.encoder import PageEncoder
 from retrieval.index import IndexFilter
 from retrieval.index.base import VISUAL
 from retrieval.owner import IndexOwner
+from schemas.clauses import ClauseCategory
 from schemas.contract import ContractType
 from storage.db import Database, Document, Matter
 from storage.db.access import Principal, visible_matters
 from storage.db.audit import record
 
 MAX_LIMIT = 100
-_CLAUSE = re.compile(r"^\s*([a-z_]+)\s*(>=|<=|=)\s*(.+?)\s*$")
+_CLAUSE = re.compile(r"^\s*([a-z_]+(?:\.[a-z_]+)?)\s*(>=|<=|=)\s*(.+?)\s*$")
+CLAUSE_PREFIX = "clause."  # `clause.<slug>=true|false`: whether the contract has that clause
 _TEXT_FIELDS = {"contract_type": "contract_type", "party": "party", "governing_law": "governing_law"}
 _RANGES = {
     "effective_date": ("effective_from", "effective_to"),
@@ -33,6 +35,7 @@ _RANGES = {
     "contract_value": ("value_min", "value_max"),
 }
 WHERE_FIELDS = (*_TEXT_FIELDS, *_RANGES, "matter")
+_PRESENCE = {"true": "clauses_present", "false": "clauses_absent"}  # --where value -> IndexFilter list
 _PAYLOAD_FIELDS = (
     "contract_type",
     "parties",
@@ -68,18 +71,34 @@ def _value(name: str, raw: str) -> Any:
         raise BadQueryError(f"{name}: {raw!r} is not {kind}") from None
 
 
+def _presence(terms: dict[str, Any], name: str, op: str, raw: str) -> None:
+    """Adds a `clause.<slug>=true|false` clause to the IndexFilter terms."""
+    slug = name.removeprefix(CLAUSE_PREFIX)
+    if slug not in set(ClauseCategory):
+        raise BadQueryError(f"{name}: no such clause; the categories are {', '.join(ClauseCategory)}")
+    if op != "=" or raw.lower() not in _PRESENCE:
+        raise BadQueryError(f"{name} takes only '=true' (present) or '=false' (absent), not {op + raw!r}")
+    terms.setdefault(_PRESENCE[raw.lower()], []).append(slug)
+
+
 def parse_where(clauses: list[str]) -> Where:
     """`FIELD=VALUE`, `FIELD>=VALUE`, `FIELD<=VALUE` clauses, all of which must hold."""
     terms: dict[str, Any] = {}
     matters: set[str] | None = None
     for clause in clauses:
         match = _CLAUSE.match(clause)
-        if match is None or match.group(1) not in WHERE_FIELDS:
+        known = match is not None and (
+            match.group(1) in WHERE_FIELDS or match.group(1).startswith(CLAUSE_PREFIX)
+        )
+        if match is None or not known:
             raise BadQueryError(
                 f"bad --where {clause!r}: use FIELD=VALUE, FIELD>=VALUE or FIELD<=VALUE with "
-                f"FIELD one of {', '.join(WHERE_FIELDS)}"
+                f"FIELD one of {', '.join(WHERE_FIELDS)} or {CLAUSE_PREFIX}<category>"
             )
         name, op, raw = match.groups()
+        if name.startswith(CLAUSE_PREFIX):
+            _presence(terms, name, op, raw)
+            continue
         if name == "matter" or name in _TEXT_FIELDS:
             if op != "=":
                 raise BadQueryError(f"{name} takes only '=', not {op!r}")

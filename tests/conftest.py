@@ -320,6 +320,63 @@ def search_home(search_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyP
     return home
 
 
+CLAUSE_TEXT = "Either party may terminate this Agreement for convenience on thirty (30) days' notice."
+# Known clause answers written over the engine's: (matter, file) -> {slug: present}; every other clause
+# of every document is unknown (not read).
+STORED_CLAUSES = {
+    ("alpha", "sow-0023.pdf"): {"termination_for_convenience": True, "anti_assignment": False},
+    ("beta", "nda-0077.pdf"): {"termination_for_convenience": False, "anti_assignment": True},
+}
+
+
+@pytest.fixture
+def stored_clauses(search_home: Path) -> dict[tuple[str, str], int]:
+    """The search corpus with STORED_CLAUSES as its clause answers, indexed again; (matter, file) -> id.
+
+    A present clause's evidence is CLAUSE_TEXT in a box on page 1; an absent one has no evidence.
+    """
+    from sqlalchemy import select
+    from typer.testing import CliRunner
+
+    from abstractor.cli import app
+    from abstractor.settings import Settings
+    from storage.db import Document, Extraction, Matter, Page, open_database
+
+    db = open_database(Settings().resolved_database_url)
+    ids: dict[tuple[str, str], int] = {}
+    try:
+        with db.session() as session:
+            rows = session.execute(
+                select(Matter.name, Document.filename, Extraction)
+                .join(Document, Document.matter_id == Matter.id)
+                .join(Extraction, Extraction.document_id == Document.id)
+                .where(Extraction.page_number.is_(None))
+            ).all()
+            for matter, filename, extraction in rows:
+                ids[(matter, filename)] = extraction.document_id
+                page = session.scalar(
+                    select(Page).where(Page.document_id == extraction.document_id, Page.number == 1)
+                )
+                fields = {k: v for k, v in extraction.fields.items() if not k.startswith("clauses.")}
+                for slug, present in STORED_CLAUSES.get((matter, filename), {}).items():
+                    evidence = {
+                        "page": 1,
+                        "text": CLAUSE_TEXT,
+                        "bbox": {"x0": 100, "y0": 200, "x1": 900, "y1": 320},
+                        "page_width": page.width,
+                        "page_height": page.height,
+                    }
+                    item = {"value": present, "confidence": 0.9, "evidence": evidence if present else None,
+                            "engine": "rules", "model": "clauses-test"}  # fmt: skip
+                    fields[f"clauses.{slug}"] = {"items": [item], "confidence": 0.9, "conflicts": []}
+                extraction.fields = fields  # a new dict: SQLAlchemy sees the JSON column change
+    finally:
+        db.dispose()
+    reindexed = CliRunner().invoke(app, ["reindex", "--json"])
+    assert reindexed.exit_code == 0, reindexed.output
+    return ids
+
+
 # --- the scripted OpenAI-compatible server (tests/fixtures/fake_openai.py) ---
 
 

@@ -80,7 +80,7 @@ def evaluate(
     from flows.eval_flow import nightly_eval  # Prefect reads its environment on import
 
     try:
-        outcome = nightly_eval(job)
+        (outcome,) = nightly_eval(job)["runs"]
     except ValueError as error:
         fail(str(error))
     if as_json:
@@ -92,6 +92,11 @@ def evaluate(
             f"{metrics['documents']} documents, micro F1 "
             f"{metrics['micro_f1']:.3f}, macro F1 {metrics['macro_f1']:.3f}"
         )
+        if metrics.get("clause_macro_f1") is not None:
+            typer.echo(
+                f"clause presence: macro F1 {metrics['clause_macro_f1']:.3f} over "
+                f"{metrics['clause_macro_categories']} categories (coverage {metrics['clause_coverage']:.0%})"
+            )
         typer.echo(f"report: {outcome['report']}")
     if outcome["regressed"]:
         typer.echo(f"regressed fields: {', '.join(outcome['regressed'])}", err=True)

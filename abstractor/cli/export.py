@@ -11,13 +11,16 @@ from pathlib import Path
 from typing import Annotated, Any, TextIO
 
 import typer
+from pydantic import BaseModel
 
 from abstractor.cli.common import fail, load_settings
-from schemas.introspect import list_fields, load_schema
+from schemas.introspect import field_paths, list_fields, load_schema, nested_fields, presence_fields
 from storage.db import open_database
 from storage.db.export import export_records
 
 FIXED_COLUMNS = ("document", "source", "sha256", "matter", "status", "failed_pages")
+# A question no page answered: the shape of an empty field, with no confidence since nothing measured it.
+_UNANSWERED = {"value": None, "confidence": None, "page": None, "evidence": None, "bbox": None, "model": None}
 
 
 def _cell(value: Any) -> str:
@@ -30,17 +33,36 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _write_csv(records: Iterable[dict[str, Any]], names: list[str], out: TextIO) -> None:
-    """One row per document: the value, confidence and page of each field side by side."""
+def _presence_cell(field: dict[str, Any]) -> str:
+    value = field.get("value")
+    return "" if value is None else str(bool(value)).lower()
+
+
+def _presence_column(path: str) -> str:
+    """`clauses.<slug>` -> `clause.<slug>`: one question, in the singular, as the search filter names it."""
+    group, _, question = path.partition(".")
+    return f"{group.removesuffix('s')}.{question}"
+
+
+def _write_csv(records: Iterable[dict[str, Any]], schema: type[BaseModel], out: TextIO) -> None:
+    """One row per document: the value, confidence and page of each field side by side, and one
+    true/false/empty (unknown) column per yes/no question (a clause's presence)."""
+    paths, presence = field_paths(schema), presence_fields(schema)
     columns = [*FIXED_COLUMNS]
-    for name in names:
-        columns += [name, f"{name}_confidence", f"{name}_page"]
+    for name in paths:
+        if name in presence:
+            columns.append(_presence_column(name))
+        else:
+            columns += [name, f"{name}_confidence", f"{name}_page"]
     writer = csv.writer(out)
     writer.writerow(columns)
     for record in records:
         row = [_cell(record[column]) for column in FIXED_COLUMNS]
-        for name in names:
+        for name in paths:
             field = record["fields"].get(name, {})
+            if name in presence:
+                row.append(_presence_cell(field))
+                continue
             pages = (
                 field.get("page")
                 if "items" not in field
@@ -48,6 +70,18 @@ def _write_csv(records: Iterable[dict[str, Any]], names: list[str], out: TextIO)
             )
             row += [_cell(field.get("value")), _cell(field.get("confidence")), _cell(pages)]
         writer.writerow(row)
+
+
+def _nested(fields: dict[str, Any], schema: type[BaseModel]) -> dict[str, Any]:
+    """The flat `<group>.<question>` fields of a record nested like the schema, every question listed
+    (unanswered ones empty) so a reader finds each clause in the same place in every record."""
+    if not fields:  # never extracted: no answers, not 33 unknown ones
+        return fields
+    groups = nested_fields(schema)
+    nested = {name: field for name, field in fields.items() if name.partition(".")[0] not in groups}
+    for group, model in groups.items():
+        nested[group] = {q: fields.get(f"{group}.{q}", _UNANSWERED) for q in model.model_fields}
+    return nested
 
 
 def export(
@@ -63,9 +97,10 @@ def export(
     records = export_records(db, list_fields(schema))
     with out.open("w", newline="") if out else nullcontext(sys.stdout) as stream:
         if output_format == "csv":
-            _write_csv(records, list(schema.model_fields), stream)
+            _write_csv(records, schema, stream)
         else:
             for record in records:
+                record["fields"] = _nested(record["fields"], schema)
                 stream.write(json.dumps(record) + "\n")
     db.dispose()
 

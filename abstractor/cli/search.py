@@ -69,7 +69,8 @@ def search(
         list[str] | None,
         typer.Option(
             help="FIELD=VALUE, FIELD>=VALUE or FIELD<=VALUE (repeatable): contract_type, party, "
-            "governing_law, effective_date, expiration_date, contract_value, matter."
+            "governing_law, effective_date, expiration_date, contract_value, matter; and "
+            "clause.<category>=true|false, e.g. clause.termination_for_convenience=true."
         ),
     ] = None,
     limit: Annotated[int, typer.Option(min=1, max=MAX_LIMIT, help="Pages to return.")] = 10,

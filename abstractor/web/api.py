@@ -34,7 +34,8 @@ def search(
     who: CurrentUser,
     q: Annotated[str, Query(description="What to look for, in words.")],
     where: Annotated[
-        list[str] | None, Query(description="FIELD=VALUE, FIELD>=VALUE or FIELD<=VALUE.")
+        list[str] | None,
+        Query(description="FIELD=VALUE, FIELD>=VALUE, FIELD<=VALUE or clause.<category>=true|false."),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10,
 ) -> dict[str, Any]:

@@ -11,10 +11,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from abstractor.web.clauses import ClauseAnswers, clause_name, clause_path, is_clause_path
+
 
 @dataclass(frozen=True)
 class FieldRow:
     field: str
+    label: str  # the field as people read it: "governing law", "Termination For Convenience"
     value: str
     confidence: float
     model: str | None
@@ -23,6 +26,7 @@ class FieldRow:
     page_size: tuple[int, int] | None  # width, height of that image
     escalated: bool
     anchor: str  # the id of the box in the page viewer
+    evidence: str | None = None  # the words on the page the value was read from
 
     @property
     def rect(self) -> tuple[int, int, int, int] | None:
@@ -47,35 +51,64 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
+def _row(
+    name: str, label: str, value: str, index: int, item: Mapping[str, Any], escalated: frozenset[int]
+) -> FieldRow:
+    evidence = item.get("evidence") or {}
+    bbox = evidence.get("bbox")
+    page = evidence.get("page")
+    width, height = evidence.get("page_width"), evidence.get("page_height")
+    return FieldRow(
+        field=name,
+        label=label,
+        value=value,
+        confidence=item["confidence"],
+        model=item.get("model"),
+        page=page,
+        box=(bbox["x0"], bbox["y0"], bbox["x1"], bbox["y1"]) if bbox else None,
+        page_size=(width, height) if width and height else None,
+        escalated=page in escalated,
+        anchor=f"box-{name}-{index}",
+        evidence=evidence.get("text"),
+    )
+
+
 def field_rows(fields: Mapping[str, Any], escalated_pages: frozenset[int] = frozenset()) -> list[FieldRow]:
-    """Every extracted value of a merged extraction ({field: ExtractedField JSON}); empty fields too."""
+    """Every extracted value of a merged extraction ({field: ExtractedField JSON}); empty fields too.
+
+    Clauses are not among them: they are listed apart, by `clause_rows` and `clause_answers`.
+    """
     rows = []
     for name, field in fields.items():
+        if is_clause_path(name):
+            continue
+        label = name.replace("_", " ")
         items = field.get("items") or []
         if not items:
             rows.append(
-                FieldRow(name, "—", field["confidence"], None, None, None, None, False, f"box-{name}")
+                FieldRow(name, label, "—", field["confidence"], None, None, None, None, False, f"box-{name}")
             )
             continue
-        for index, item in enumerate(items):
-            evidence = item.get("evidence") or {}
-            bbox = evidence.get("bbox")
-            page = evidence.get("page")
-            width, height = evidence.get("page_width"), evidence.get("page_height")
-            rows.append(
-                FieldRow(
-                    field=name,
-                    value=format_value(item.get("value")),
-                    confidence=item["confidence"],
-                    model=item.get("model"),
-                    page=page,
-                    box=(bbox["x0"], bbox["y0"], bbox["x1"], bbox["y1"]) if bbox else None,
-                    page_size=(width, height) if width and height else None,
-                    escalated=page in escalated_pages,
-                    anchor=f"box-{name}-{index}",
-                )
-            )
+        rows += [
+            _row(name, label, format_value(item.get("value")), index, item, escalated_pages)
+            for index, item in enumerate(items)
+        ]
     return rows
+
+
+def clause_rows(answers: ClauseAnswers, escalated_pages: frozenset[int] = frozenset()) -> list[FieldRow]:
+    """One row per present clause, its evidence the clause's text and box, named as lawyers name it."""
+    return [
+        _row(
+            clause_path(found.category),
+            clause_name(found.category),
+            "present",
+            0,
+            found.item,
+            escalated_pages,
+        )
+        for found in answers.present
+    ]
 
 
 def on_page(rows: list[FieldRow], page: int) -> list[FieldRow]:

@@ -82,6 +82,8 @@ class IndexFilter(BaseModel):
     expires_to: dt.date | None = None
     value_min: float | None = None
     value_max: float | None = None
+    clauses_present: list[str] = Field(default_factory=list)  # clause slugs the document must have
+    clauses_absent: list[str] = Field(default_factory=list)  # slugs it must be known to lack
 
 
 class Hit(BaseModel):

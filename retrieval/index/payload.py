@@ -24,6 +24,10 @@ PAYLOAD_INDEXES: dict[str, IndexKind] = {
     "effective_date": "datetime",
     "expiration_date": "datetime",
     "contract_value": "float",
+    # A clause filter matches a slug in one of these keyword lists, as a party filter matches `parties`;
+    # a clause in neither was not read, so it satisfies neither `=true` nor `=false`.
+    "clauses_present": "keyword",
+    "clauses_absent": "keyword",
 }
 
 
@@ -52,6 +56,9 @@ def page_payload(
     if fields.contract_value is not None:
         payload["contract_value"] = fields.contract_value.amount
         payload["currency"] = fields.contract_value.currency
+    answers = fields.clauses.model_dump()
+    payload["clauses_present"] = [slug for slug, present in answers.items() if present is True]
+    payload["clauses_absent"] = [slug for slug, present in answers.items() if present is False]
     return payload
 
 
@@ -75,6 +82,8 @@ def conditions(flt: IndexFilter) -> list[Condition]:
     ):
         if low is not None or high is not None:
             found.append(Condition(key, "datetime", (_rfc3339(low), _rfc3339(high))))
+    found += [Condition("clauses_present", "value", slug) for slug in flt.clauses_present]
+    found += [Condition("clauses_absent", "value", slug) for slug in flt.clauses_absent]
     if flt.value_min is not None or flt.value_max is not None:
         found.append(Condition("contract_value", "float", (flt.value_min, flt.value_max)))
     return found

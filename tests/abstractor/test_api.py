@@ -96,6 +96,18 @@ def test_search_returns_only_the_callers_matters(api):
     assert client.get("/api/search", params={"q": "salary"}, headers=_as(tokens, "ann")).status_code == 403
 
 
+def test_search_where_takes_clause_filters_and_refuses_bad_ones_with_400(stored_clauses, api):
+    client, tokens, ids = api
+    root = _as(tokens, "root")
+    params = {"q": "agreement", "limit": 50, "where": "clause.anti_assignment=true"}
+    found = client.get("/api/search", params=params, headers=root)
+    assert found.status_code == 200
+    assert {hit["document"] for hit in found.json()["hits"]} == {ids[("beta", "nda-0077.pdf")]}
+    for bad in ("clause.anti_assignment=yes", "clause.assignment=true"):
+        refused = client.get("/api/search", params={"q": "agreement", "where": bad}, headers=root)
+        assert refused.status_code == 400 and "clause.a" in refused.json()["detail"], bad
+
+
 def test_documents_and_pages_only_through_the_callers_matters(api):
     client, tokens, ids = api
     mine, theirs = ids[("alpha", "sow-0023.pdf")], ids[("beta", "nda-0077.pdf")]

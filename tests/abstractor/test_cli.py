@@ -81,3 +81,18 @@ def test_doctor_checks_the_machine(tmp_path):
     broken = run(tmp_path, "doctor", ABSTRACTOR_DATABASE_URL="postgresql+psycopg://nobody@127.0.0.1:9/none")
     assert broken.returncode == 2
     assert "FAIL] database" in broken.stdout and "fix:" in broken.stdout
+
+
+def test_show_lists_present_clauses_with_page_and_evidence_then_absent_and_unread(
+    stored_clauses, search_home
+):
+    sow = stored_clauses[("alpha", "sow-0023.pdf")]
+    shown = run(search_home, "show", str(sow), COLUMNS="200")
+    assert shown.returncode == 0, shown.stderr
+    present = shown.stdout.split("clauses present")[1].split("clauses absent")[0]
+    row = next(line for line in present.splitlines() if "Termination For Convenience" in line)
+    assert "0.90" in row and "│ 1 " in row and "Either party may terminate this Agreement" in row
+    assert "clauses absent (1): Anti-Assignment\n" in shown.stdout
+    assert "clauses not read: 31" in shown.stdout
+    fields_table = shown.stdout.split("clauses present")[0]
+    assert "governing_law" in fields_table and "clauses." not in fields_table  # not listed twice

@@ -101,7 +101,7 @@ def test_deploy_and_worker_run_both_nightly_flows(tmp_path, prefect_api, builder
         "ABSTRACTOR_OCR_CACHE_DIR": str(ocr_cache_dir),
         "ABSTRACTOR_INGEST__SOURCES": f'["{tmp_path / "inbox"}"]',
         "ABSTRACTOR_INGEST__WORKERS": "2",
-        "ABSTRACTOR_GOLDSET__DIR": str(_external_goldset(tmp_path / "gold")),
+        "ABSTRACTOR_GOLDSET__NIGHTLY": f'["{_external_goldset(tmp_path / "gold")}"]',
         "ABSTRACTOR_PREFECT__API_URL": prefect_api,
         "PREFECT_WORKER_QUERY_SECONDS": "1",
     }

@@ -59,6 +59,39 @@ def test_search_refusals_exit_2(search_home):
     assert crafted.exit_code == 0 and json.loads(crafted.stdout) == []
 
 
+def _documents_found(*where: str) -> set[int]:
+    args = [arg for clause in where for arg in ("--where", clause)]
+    result = cli("search", "agreement", "--as", "root", *args, "--json", "--limit", "100")
+    assert result.exit_code == 0, result.output
+    return {hit["document"] for hit in json.loads(result.stdout)}
+
+
+def test_search_filters_on_clauses_present_and_absent_inside_the_index(stored_clauses):
+    sow, nda = stored_clauses[("alpha", "sow-0023.pdf")], stored_clauses[("beta", "nda-0077.pdf")]
+    assert len(_documents_found()) == len(stored_clauses)  # "agreement" finds every document unfiltered
+    assert _documents_found("clause.termination_for_convenience=true") == {sow}
+    # Absent means read and not there: the documents nobody read for the clause are not absent.
+    assert _documents_found("clause.termination_for_convenience=false") == {nda}
+    assert _documents_found("clause.anti_assignment=TRUE", "clause.termination_for_convenience=false") == {
+        nda
+    }
+    assert _documents_found("clause.anti_assignment=true", "clause.termination_for_convenience=true") == set()
+    assert _documents_found("clause.change_of_control=false") == set()  # unknown everywhere
+
+
+def test_bad_clause_filters_exit_2_and_say_why(search_home):
+    unknown = cli("search", "x", "--as", "root", "--where", "clause.termination=true")
+    assert unknown.exit_code == 2 and "no such clause" in unknown.stderr
+    assert "termination_for_convenience" in unknown.stderr  # the categories are listed
+    for bad in (
+        "clause.anti_assignment=maybe",
+        "clause.anti_assignment>=true",
+        "clauses.anti_assignment=true",
+    ):
+        refused = cli("search", "x", "--as", "root", "--where", bad)
+        assert refused.exit_code == 2 and bad.split("=")[0].rstrip("><") in refused.stderr, bad
+
+
 def test_users_tokens_and_audit_export(search_home, tmp_path):
     assert cli("users", "add", "carol", "--role", "lawyer", "--matters", "alpha").exit_code == 0
     assert cli("users", "add", "carol", "--role", "lawyer").exit_code == 2  # taken

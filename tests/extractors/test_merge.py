@@ -11,7 +11,8 @@ def _page(number: int, answer: bool | None, confidence: float) -> PageExtraction
     items = []
     if answer is not None:
         evidence = Evidence(page=number, text="may not assign") if answer else None
-        items = [ExtractedValue(value=answer, confidence=confidence, evidence=evidence, engine="t", model="t")]
+        item = ExtractedValue(value=answer, confidence=confidence, evidence=evidence, engine="t", model="t")
+        items = [item]
     field = ExtractedField(items=items, confidence=confidence)
     return PageExtraction(
         page=number, status=Status.ok, engine="t", model="t", fields={QUESTION: field}, confidence=confidence

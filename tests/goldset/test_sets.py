@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from abstractor.jobs import eval_job
+from abstractor.jobs import eval_job, scheduled_eval_job
 from abstractor.settings import Settings
 from goldset.labels import load_goldset, write_labels
 from goldset.sets import NAMED, resolve_goldset
@@ -48,3 +48,15 @@ def test_an_unknown_name_says_what_exists(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="synthetic, cuad"):
         resolve_goldset("nonesuch")
     assert set(NAMED) == {"synthetic", "cuad"}
+
+
+def test_the_nightly_eval_scores_both_shipped_sets_each_into_its_own_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ABSTRACTOR_DATA_HOME", str(tmp_path / "home"))
+    jobs = scheduled_eval_job()
+    assert [(job.goldset_name, job.split, job.variant) for job in jobs] == [
+        ("synthetic", "test", "scanned"),
+        ("cuad", "test", "scanned"),
+    ]
+    assert len({job.out_dir for job in jobs}) == 2

@@ -10,6 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from abstractor.settings import Settings
+from schemas.clauses import ClauseCategory
+
 ABSTRACTOR = Path(sys.executable).with_name("abstractor")
 REPO = Path(__file__).resolve().parents[2]
 
@@ -41,6 +44,8 @@ def test_export_gives_each_field_with_value_confidence_page_evidence_box_and_mod
     for item in parties["items"]:
         assert item["page"] >= 1 and item["evidence"] and len(item["bbox"]) == 4
         assert item["model"].startswith("rules")
+    clauses = record["fields"].pop("clauses")
+    assert set(clauses) == set(ClauseCategory)  # every clause, nested as in the schema
     for name, field in record["fields"].items():
         assert 0.0 <= field["confidence"] <= 1.0, name
     law = record["fields"]["governing_law"]
@@ -50,3 +55,33 @@ def test_export_gives_each_field_with_value_confidence_page_evidence_box_and_mod
     rows = list(csv.DictReader(io.StringIO(_export(job.database_url, "--format", "csv"))))
     assert len(rows) == 1 and rows[0]["matter"] == "acme"
     assert rows[0]["parties"] and rows[0]["parties_confidence"]
+
+
+def test_export_nests_clauses_with_their_evidence_and_gives_csv_one_column_each(stored_clauses):
+    database_url = Settings().resolved_database_url
+    records = {record["document"]: record for record in map(json.loads, _export(database_url).splitlines())}
+    sow = records[stored_clauses[("alpha", "sow-0023.pdf")]]["fields"]
+    assert not any(name.startswith("clauses.") for name in sow)  # nested, not flat
+    present = sow["clauses"]["termination_for_convenience"]
+    assert present["value"] is True and present["page"] == 1 and present["confidence"] == 0.9
+    assert present["evidence"].startswith("Either party may terminate") and present["bbox"] == [
+        100,
+        200,
+        900,
+        320,
+    ]
+    absent = sow["clauses"]["anti_assignment"]
+    assert absent["value"] is False and absent["evidence"] is None and absent["confidence"] == 0.9
+    unread = sow["clauses"]["change_of_control"]
+    assert unread["value"] is None and unread["confidence"] is None
+
+    rows = {
+        int(row["document"]): row
+        for row in csv.DictReader(io.StringIO(_export(database_url, "--format", "csv")))
+    }
+    nda = rows[stored_clauses[("beta", "nda-0077.pdf")]]
+    assert (nda["clause.termination_for_convenience"], nda["clause.anti_assignment"]) == ("false", "true")
+    assert nda["clause.change_of_control"] == "" and nda["governing_law"]
+    header = next(csv.reader(io.StringIO(_export(database_url, "--format", "csv"))))
+    assert sum(column.startswith("clause.") for column in header) == len(ClauseCategory)
+    assert "clauses" not in header  # the group is spread into its questions

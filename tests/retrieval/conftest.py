@@ -70,6 +70,14 @@ class Corpus:
         ),
     }
 
+    # Clause answers per document: True present, False absent, left out unknown (doc-d read none).
+    CLAUSES: ClassVar[dict[str, dict[str, bool]]] = {
+        "doc-a": {"termination_for_convenience": True, "anti_assignment": False},
+        "doc-b": {"termination_for_convenience": False},
+        "doc-c": {"termination_for_convenience": True, "anti_assignment": True},
+        "doc-d": {},
+    }
+
     @staticmethod
     def unit(rng: np.random.Generator, *shape: int) -> np.ndarray:
         x = rng.standard_normal(shape).astype(np.float32)
@@ -85,6 +93,7 @@ class Corpus:
             effective_date=dt.date.fromisoformat(start),
             expiration_date=dt.date.fromisoformat(end) if end else None,
             contract_value=Money(amount=value, currency="USD") if value is not None else None,
+            clauses=Corpus.CLAUSES[doc],
         )
 
     @staticmethod

@@ -55,6 +55,14 @@ def test_matter_acl_is_always_applied(make_index: MakeIndex, corpus: type[Corpus
         ({"value_min": 10_000.0, "value_max": 300_000.0}, {"doc-a", "doc-b"}),
         ({"value_min": 1_000_000.0}, {"doc-d"}),
         ({"contract_type": "nda", "party": "Globex"}, {"doc-a", "doc-c"}),
+        ({"clauses_present": ["termination_for_convenience"]}, {"doc-a", "doc-c"}),
+        ({"clauses_absent": ["termination_for_convenience"]}, {"doc-b"}),  # not doc-d: it is unknown there
+        ({"clauses_present": ["termination_for_convenience", "anti_assignment"]}, {"doc-c"}),
+        (
+            {"clauses_present": ["termination_for_convenience"], "clauses_absent": ["anti_assignment"]},
+            {"doc-a"},
+        ),
+        ({"clauses_present": ["anti_assignment"], "contract_type": "supply"}, set()),
     ],
 )
 def test_filters(make_index: MakeIndex, corpus: type[Corpus], flt: dict, expected: set[str]) -> None:

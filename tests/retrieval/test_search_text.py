@@ -124,7 +124,7 @@ def test_index_stage_is_recorded_and_chained_to_extraction(services):
             for s in session.scalars(select(StageState).where(StageState.stage == "extract"))
         }
     assert len(states) == 5 and all(s.status == "ok" for s in states)
-    assert all("colpali=off" in s.version and "payload/1" in s.version for s in states)
+    assert all("colpali=off" in s.version and "payload/2" in s.version for s in states)
     import hashlib
 
     for state in states:  # a new extraction changes the digest, so the pages are indexed again

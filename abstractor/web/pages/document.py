@@ -1,4 +1,5 @@
-"""One document: the page viewer, every extracted field with a link to its box, the source and matter.
+"""One document: the page viewer, every extracted field and present clause with a link to its box, the
+clauses found absent or not read, the source and matter.
 
 The document is opened through `open_document` (the caller's matters, audited, 404 otherwise); the page
 images and the original are loaded from the API's checked routes by document id and page number.
@@ -12,7 +13,8 @@ from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.responses import Response
 
 from abstractor.web.auth import PageUser, Services
-from abstractor.web.evidence import field_rows, on_page
+from abstractor.web.clauses import clause_answers, clause_name
+from abstractor.web.evidence import clause_rows, field_rows, on_page
 from abstractor.web.reading import open_document
 from abstractor.web.templating import render
 from storage.db.queries import document_detail, page_extractions
@@ -38,7 +40,10 @@ def document_page(
     per_page = page_extractions(services.db, document_id)
     escalated = frozenset(number for number, row in per_page.items() if row["escalated"])
     extraction = detail["extraction"]
-    rows = field_rows(extraction["fields"] if extraction else {}, escalated)
+    fields = extraction["fields"] if extraction else {}
+    rows = field_rows(fields, escalated)
+    clauses = clause_answers(fields)
+    present = clause_rows(clauses, escalated)
     current = pages.get(page)
     return render(
         request,
@@ -49,6 +54,9 @@ def document_page(
         page_count=len(pages),
         page_size=(current["width"], current["height"]) if current else None,
         rows=rows,
-        boxes=on_page(rows, page),
+        present=present,
+        absent=[clause_name(category) for category in clauses.absent],
+        unknown=[clause_name(category) for category in clauses.unknown],
+        boxes=on_page(rows + present, page),
         extraction=extraction,
     )

@@ -17,13 +17,15 @@ from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import Response
 
 from abstractor.web.auth import Services, area_user
-from abstractor.web.evidence import FieldRow, field_rows, format_value, on_page
+from abstractor.web.clauses import clause_answers, clause_name
+from abstractor.web.evidence import FieldRow, clause_rows, field_rows, format_value, on_page
 from abstractor.web.heatmap import heatmap_url
 from abstractor.web.reading import audit_client
 from abstractor.web.templating import render
 from retrieval.index import IndexBusy
 from retrieval.index.base import VISUAL
-from retrieval.search import MAX_LIMIT, BadQueryError
+from retrieval.search import CLAUSE_PREFIX, MAX_LIMIT, BadQueryError
+from schemas.clauses import ClauseCategory
 from schemas.contract import ContractType
 from storage.db.access import Principal, visible_matters
 from storage.db.queries import document_names, filter_values, merged_fields
@@ -43,6 +45,8 @@ _CLAUSES = {
     "value_min": "contract_value>={}",
     "value_max": "contract_value<={}",
 }
+# One clause filter: a select of the categories, and whether the clause must be present or absent.
+_CLAUSE_STATES = {"present": "true", "absent": "false"}
 _SHOWN_TERMS = ("contract_type", "parties", "governing_law", "effective_date", "expiration_date")
 
 
@@ -73,7 +77,9 @@ def _hits(services: Services, found: list[dict[str, Any]], q: str) -> list[Hit]:
     names, fields = document_names(services.db, ids), merged_fields(services.db, ids)
     hits = []
     for hit in found:
-        boxes = on_page(field_rows(fields.get(hit["document"], {})), hit["page"])
+        found_fields = fields.get(hit["document"], {})
+        rows = field_rows(found_fields) + clause_rows(clause_answers(found_fields))
+        boxes = on_page(rows, hit["page"])
         terms = [(k, format_value(hit["fields"][k])) for k in _SHOWN_TERMS if hit["fields"].get(k)]
         if hit["fields"].get("contract_value") is not None:
             money = {"amount": hit["fields"]["contract_value"], "currency": hit["fields"].get("currency", "")}
@@ -109,10 +115,15 @@ def search_page(
 ) -> Response:
     chosen = {name: request.query_params.get(name, "").strip() for name in _CLAUSES}
     where = [clause.format(chosen[name]) for name, clause in _CLAUSES.items() if chosen[name]]
+    clause = request.query_params.get("clause", "").strip()
+    clause_is = request.query_params.get("clause_is", "present")
+    if clause:  # a made-up category or state reaches parse_where as it is, and is refused there (400)
+        where.append(f"{CLAUSE_PREFIX}{clause}={_CLAUSE_STATES.get(clause_is, clause_is)}")
     context: dict[str, Any] = {
         "q": q,
-        "chosen": chosen,
+        "chosen": {**chosen, "clause": clause, "clause_is": clause_is},
         "contract_types": list(ContractType),
+        "clause_choices": sorted(((c.value, clause_name(c)) for c in ClauseCategory), key=lambda c: c[1]),
         "choices": filter_values(services.db, visible_matters(services.db, who)),
         "page": page,
         "hits": [],

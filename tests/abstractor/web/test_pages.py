@@ -205,3 +205,36 @@ def test_pages_accept_a_bearer_token_too(client, corpus):
     headers = {"Authorization": f"Bearer {corpus.tokens['root']}"}
     assert client.get("/runs", headers=headers).status_code == 200
     assert client.get("/search", params={"q": "term"}, headers=headers).status_code == 200
+
+
+def test_document_page_lists_clauses_present_with_their_boxes_then_absent_and_unread(
+    stored_clauses, client, sign_in
+):
+    sign_in(client, "alice")
+    sow = stored_clauses[("alpha", "sow-0023.pdf")]
+    text = client.get(f"/documents/{sow}", params={"page": 1}).text
+    clauses = text.split("<h2>Clauses</h2>")[1].split("</aside>")[0]
+    anchor = "box-clauses.termination_for_convenience-0"
+    assert "Termination For Convenience" in clauses and "Either party may terminate this Agreement" in clauses
+    assert f'href="/documents/{sow}?page=1#{anchor}"' in clauses
+    assert f'id="{anchor}"' in text and 'x="100" y="200" width="800" height="120"' in text  # drawn on page 1
+    assert "<strong>Absent (1):</strong> Anti-Assignment" in clauses
+    assert "Not read: 31 of 33 clauses" in clauses
+    assert "clauses." not in text.split("<h2>Clauses</h2>")[0].split("<h2>Extracted fields</h2>")[1]
+    assert f'id="{anchor}"' not in client.get(f"/documents/{sow}", params={"page": 2}).text
+
+
+def test_search_filters_on_one_clause_present_or_absent(stored_clauses, client, sign_in):
+    sign_in(client, "root")
+    form = client.get("/search").text.split('<select id="clause" name="clause">')[1].split("</select>")[0]
+    assert form.count("<option") == 1 + 33 and '<option value="change_of_control">Change Of Control' in form
+    present = client.get("/search", params={"q": "agreement", "clause": "termination_for_convenience"})
+    assert present.status_code == 200
+    assert "sow-0023.pdf" in present.text and "nda-0077.pdf" not in present.text
+    assert "Termination For Convenience: present" in present.text  # its box on the hit's page
+    absent = client.get(
+        "/search", params={"q": "agreement", "clause": "termination_for_convenience", "clause_is": "absent"}
+    )
+    assert "nda-0077.pdf" in absent.text and "sow-0023.pdf" not in absent.text
+    bad = client.get("/search", params={"q": "agreement", "clause": "termination"})
+    assert bad.status_code == 400 and "no such clause" in bad.text

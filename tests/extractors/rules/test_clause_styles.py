@@ -70,14 +70,15 @@ CASES: list[tuple[str, str, Any]] = [
         60,
     ),
     (
-        "Thereafter it renews for additional one year terms unless either party notifies the other of its "
-        "intention not to renew no later than ninety (90) days before the expiration of the then current term.",
+        "Thereafter it renews for additional one year terms unless either party notifies the other of "
+        "its intention not to renew no later than ninety (90) days before the expiration of the then "
+        "current term.",
         "renewal_notice_days",
         90,
     ),
     (
-        "The term shall be extended for successive periods of twelve months unless terminated by either party "
-        "upon three (3) months' written notice prior to the end of the then-current term.",
+        "The term shall be extended for successive periods of twelve months unless terminated by either "
+        "party upon three (3) months' written notice prior to the end of the then-current term.",
         "renewal_notice_days",
         90,
     ),

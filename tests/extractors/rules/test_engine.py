@@ -65,7 +65,8 @@ def test_name_and_version() -> None:
     engine = RulesEngine()
     assert engine.name == "rules"
     # The rules, the schema and the clause classifier's weights: a change of any re-extracts.
-    assert engine.version == f"rules-{RULES_VERSION}-{schema_digest(ContractFields)}-{engine.clauses.identity}"
+    digest, weights = schema_digest(ContractFields), engine.clauses.identity
+    assert engine.version == f"rules-{RULES_VERSION}-{digest}-{weights}"
 
 
 def test_a_three_page_contract(make_pages: Pages) -> None:
