@@ -212,10 +212,15 @@ class EvalRun(Base):
     engine: Mapped[str] = mapped_column(String(100))
     engine_version: Mapped[str] = mapped_column(Text)
     split: Mapped[str] = mapped_column(String(16))
+    # The golden set's name (synthetic, cuad, or an external set's folder) and the variant scored; null
+    # for runs from before sets had names. Each set's runs are a trend of their own.
+    goldset: Mapped[str | None] = mapped_column(String(1000))
+    variant: Mapped[str | None] = mapped_column(String(16))
     goldset_hash: Mapped[str] = mapped_column(String(64))
     documents: Mapped[int] = mapped_column(Integer)
     micro_f1: Mapped[float | None] = mapped_column(Float)
     macro_f1: Mapped[float | None] = mapped_column(Float)
+    clause_macro_f1: Mapped[float | None] = mapped_column(Float)
     metrics: Mapped[dict[str, Any]] = mapped_column(JSON)  # goldset.metrics.Metrics as JSON
     report_dir: Mapped[str | None] = mapped_column(String(1000))
     # The last accepted run of an engine and split is the regression gate's baseline.

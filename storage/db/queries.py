@@ -209,9 +209,13 @@ def eval_runs(db: Database) -> list[dict[str, Any]]:
                 "engine": run.engine,
                 "engine_version": run.engine_version,
                 "split": run.split,
+                # Runs from before golden sets had names scored the synthetic set.
+                "goldset": run.goldset or "synthetic",
+                "variant": run.variant,
                 "documents": run.documents,
                 "micro_f1": run.micro_f1,
                 "macro_f1": run.macro_f1,
+                "clause_macro_f1": run.clause_macro_f1,
                 "accepted": run.accepted,
                 "regressed_fields": run.regressed_fields,
                 "has_report": run.report_dir is not None,

@@ -22,6 +22,8 @@ from abstractor.web.templating import render
 from extractors.render import RenderConfig, render_pages, thumbnail_jpeg
 from goldset.labels import document_path
 from goldset.metrics import Metrics
+from goldset.sets import NAMED
+from schemas.clauses import CUAD_NAMES
 from storage.db.access import Principal
 from storage.db.queries import eval_run, eval_runs
 
@@ -39,13 +41,25 @@ def _metrics(services: Services, run_id: int) -> tuple[Metrics, str | None]:
     return Metrics.model_validate(found[0]), found[1]
 
 
-def _comparison(runs: list[dict[str, Any]], split: str) -> list[dict[str, Any]]:
-    """The latest run of each engine label on `split`: the models side by side."""
+def _comparison(runs: list[dict[str, Any]], chosen: dict[str, Any]) -> list[dict[str, Any]]:
+    """The latest run of each engine label on the chosen run's set and split: the models side by side."""
     latest: dict[str, dict[str, Any]] = {}
     for run in runs:
-        if run["split"] == split:
+        if _same_set(run, chosen) and run["split"] == chosen["split"]:
             latest[run["engine"]] = run
     return sorted(latest.values(), key=lambda r: -(r["micro_f1"] or 0.0))
+
+
+def _same_set(run: dict[str, Any], other: dict[str, Any]) -> bool:
+    return (run["goldset"], run["variant"]) == (other["goldset"], other["variant"])
+
+
+def _golden_sets(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The latest run of each golden set (and variant, engine and split): every set's headline at once."""
+    latest: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for run in runs:
+        latest[(run["goldset"], run["variant"], run["engine"], run["split"])] = run
+    return sorted(latest.values(), key=lambda r: (r["goldset"], r["split"], r["engine"]))
 
 
 @router.get("")
@@ -63,7 +77,11 @@ def reports_page(
     if chosen is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such accuracy run")
     metrics, _ = _metrics(services, chosen["id"])
-    same = [r for r in runs if r["engine"] == chosen["engine"] and r["split"] == chosen["split"]]
+    same = [
+        r
+        for r in runs
+        if r["engine"] == chosen["engine"] and r["split"] == chosen["split"] and _same_set(r, chosen)
+    ]
     same = [r for r in same if r["id"] <= chosen["id"]][-TREND_RUNS:]
     history = [metrics if r["id"] == chosen["id"] else _metrics(services, r["id"])[0] for r in same]
     if field not in metrics.fields:  # by default the weakest field: where the wrong answers are
@@ -91,7 +109,9 @@ def reports_page(
         trend_chart=report_figures.f1_over_runs([r["created_at"].strftime("%m-%d") for r in same], history),
         reliability_chart=report_figures.reliability(metrics),
         threshold_chart=report_figures.thresholds(metrics),
-        comparison=_comparison(runs, chosen["split"]),
+        comparison=_comparison(runs, chosen),
+        golden_sets=_golden_sets(runs),
+        clause_names=CUAD_NAMES,
         field=field,
         wrong=wrong,
     )
@@ -125,7 +145,9 @@ def wrong_answer_page(services: Services, who: Analyst, run_id: int, index: int)
     if not 0 <= index < len(metrics.outcomes):
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such document in this run")
     name = metrics.outcomes[index].document
-    path = document_path(services.settings.goldset.dir, name) if Path(name).name == name else None
+    # The set this run scored, when it is one of the shipped ones; else the configured one.
+    folder = NAMED.get(metrics.goldset or "", services.settings.goldset.dir)
+    path = document_path(folder, name) if Path(name).name == name else None
     if path is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "the golden document is not in the golden set here")
     return Response(_golden_thumbnail(path, path.stat().st_mtime), media_type="image/jpeg")

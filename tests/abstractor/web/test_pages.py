@@ -9,7 +9,10 @@ import json
 from sqlalchemy import select
 
 from abstractor.settings import Settings
-from storage.db import AuditEntry, Document, open_database
+from goldset.labels import load_goldset
+from goldset.score import Prediction, score
+from goldset.sets import NAMED
+from storage.db import AuditEntry, Document, EvalRun, open_database
 
 
 def _audit(actor: str | None = None) -> list[AuditEntry]:
@@ -238,3 +241,41 @@ def test_search_filters_on_one_clause_present_or_absent(stored_clauses, client, 
     assert "nda-0077.pdf" in absent.text and "sow-0023.pdf" not in absent.text
     bad = client.get("/search", params={"q": "agreement", "clause": "termination"})
     assert bad.status_code == 400 and "no such clause" in bad.text
+
+
+def test_reports_show_each_golden_set_with_its_own_trend_and_the_clause_table(client, corpus, sign_in):
+    gold = load_goldset(NAMED["cuad"], split="dev")[:12]
+    metrics = score({g.document: Prediction(fields=g.fields) for g in gold}, gold, engine="rules")
+    metrics.goldset, metrics.variant, metrics.goldset_hash = "cuad", "scanned", "1" * 64
+    db = open_database(Settings().resolved_database_url)
+    with db.session() as session:
+        run = EvalRun(
+            engine="rules",
+            engine_version="rules-1",
+            split="test",
+            goldset="cuad",
+            variant="scanned",
+            goldset_hash=metrics.goldset_hash,
+            documents=metrics.documents,
+            micro_f1=metrics.micro_f1,
+            macro_f1=metrics.macro_f1,
+            clause_macro_f1=metrics.clause_macro_f1,
+            metrics=metrics.model_dump(mode="json"),
+        )
+        session.add(run)
+        session.flush()
+        cuad_run = run.id
+    db.dispose()
+    sign_in(client, "ann")
+    text = client.get("/reports", params={"run": cuad_run}).text
+    overview = text.split("<h2>Golden sets</h2>")[1].split("</table>")[0]
+    assert "<td>cuad</td>" in overview and "<td>synthetic</td>" in overview
+    synthetic_run = corpus.eval_runs["rules"][-1]
+    assert f'href="/reports?run={cuad_run}"' in overview
+    assert f'href="/reports?run={synthetic_run}"' in overview
+    assert "golden set <strong>cuad</strong>" in text
+    clauses = text.split('id="clauses"')[1].split("</table>")[0]
+    assert "Anti-Assignment" in clauses and "1.000" in clauses  # the labels scored as answers: all right
+    # The cuad run's trend and comparison hold its own set's runs only, not the synthetic set's nights.
+    comparison = text.split("Models compared")[1].split("</table>")[0]
+    assert "vlm-small" not in comparison and f"#{cuad_run}" in comparison
