@@ -129,6 +129,11 @@ def _date_rule(page: PageText, found: DateMatch) -> list[tuple[str, str]]:
         if rule in ("effective.made", "effective.commence", "effective.dated"):
             if about_this and not other:
                 out.append(("effective_date", rule))
+                if rule != "effective.commence":
+                    # "made and entered into as of <date>": the agreement's own date, which is also when
+                    # it was executed unless a signature says otherwise (a signature date's rule is
+                    # measured more precise, so it wins where there is one).
+                    out.append(("execution_date", "execution.agreement_date"))
         elif not other:
             out.append(("effective_date", rule))
     if rule := first_cue(_EXECUTION_BEFORE, left):
@@ -142,6 +147,7 @@ def _date_rule(page: PageText, found: DateMatch) -> list[tuple[str, str]]:
         and not SIGNATURE_CUE.search(page.text[: found.start])  # a signature block's date is not the header's
     ):
         out.append(("effective_date", "effective.header"))
+        out.append(("execution_date", "execution.agreement_date"))
     if rule := first_cue(_EXPIRATION_AFTER, right):
         out.append(("expiration_date", rule))
     elif (rule := first_cue(_EXPIRATION_BEFORE, left)) is not None:

@@ -43,6 +43,9 @@ _CLAUSE_START = re.compile(
     r"(?<=[.;:])\s+\(?(?-i:[A-H])[.)]\s+|"
     # Canadian and English lists put "- and -" or "AND" on a line of its own between the parties.
     r"\n[ \t]*-?[ \t]*and[ \t]*-?[ \t]*\n|\n+(?=\s*\(?(?:\d{1,2}|[a-z]|[ivx]+)[.)]\s)|^|"
+    # "..., with an address at ..., California 92618 and TrueLink, Inc.": a postcode ends the first
+    # party's address, and "and" opens the next party.
+    r"(?<=\d)\s*,?\s+and\s+(?=(?-i:[A-Z]))|"
     r"\bagreement\s+(?:is\s+)?(?:made|entered\s+into)\b[^,()]{0,40}?\bby\b)",
     re.I,
 )

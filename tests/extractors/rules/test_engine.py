@@ -10,7 +10,7 @@ from extractors.engines.base import PageInput
 from extractors.merge import merge_pages
 from extractors.rules.engine import RULES_VERSION, RulesEngine
 from schemas.contract import ContractFields
-from schemas.introspect import list_fields, schema_digest
+from schemas.introspect import field_paths, list_fields, presence_fields, schema_digest
 from schemas.results import PageExtraction
 from schemas.status import Status
 
@@ -74,7 +74,9 @@ def test_a_three_page_contract(make_pages: Pages) -> None:
     assert [r.page for r in results] == [1, 2, 3]
     for result in results:
         assert result.status is Status.ok and result.failure is None and result.engine == "rules"
-        assert set(result.fields) == set(ContractFields.model_fields)  # every field, found or not
+        # Every value field, found or not; a clause only on the page that carries its answer.
+        values = set(field_paths(ContractFields)) - presence_fields(ContractFields)
+        assert values <= set(result.fields) <= set(field_paths(ContractFields))
         assert result.confidence == min(f.confidence for f in result.fields.values())
     record = merge_pages(results, list_fields(ContractFields)).fields
     value = {name: [i.value for i in field.items] for name, field in record.items()}
@@ -108,8 +110,16 @@ def test_a_three_page_contract(make_pages: Pages) -> None:
 
 def test_values_come_out_in_the_schema_form(make_pages: Pages) -> None:
     record = merge_pages(_run(make_pages(PAGE_1, PAGE_2, PAGE_3)), list_fields(ContractFields)).fields
-    values = {
-        name: field.items[0].value for name, field in record.items() if field.items and name != "parties"
+    questions = presence_fields(ContractFields)
+    values: dict = {
+        name: field.items[0].value
+        for name, field in record.items()
+        if field.items and name != "parties" and name not in questions
+    }
+    values["clauses"] = {
+        name.removeprefix("clauses."): field.items[0].value
+        for name, field in record.items()
+        if name in questions and field.items
     }
     values["parties"] = [item.value for item in record["parties"].items]
     values["signatories"] = [item.value for item in record["signatories"].items]
@@ -118,7 +128,8 @@ def test_values_come_out_in_the_schema_form(make_pages: Pages) -> None:
 
 def test_a_page_without_the_clause_is_confident_nothing_is_there(make_pages: Pages) -> None:
     (result,) = _run(make_pages(["The parties shall meet quarterly to review the services."]))
-    assert all(not f.items for f in result.fields.values())
+    values = {name: f for name, f in result.fields.items() if name not in presence_fields(ContractFields)}
+    assert all(not f.items for f in values.values())
     assert all(0 < f.confidence <= 1 for f in result.fields.values())
     # A page that speaks of governing law without naming a known place is less sure than one that does not.
     (cued,) = _run(make_pages(["This Agreement is governed by the laws of Atlantis."]))
