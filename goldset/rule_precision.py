@@ -35,12 +35,12 @@ import argparse
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from extractors.clauses import ClauseClassifier, ClauseFinding
-from extractors.clauses.artefact import ClauseModel
 from extractors.engines.base import PageInput
 from extractors.merge import merge_pages
 from extractors.rules.candidates import Candidate
@@ -223,24 +223,17 @@ def _round(engine: RulesEngine, documents: Iterable[DevDocument]) -> tuple[Talli
     return tallies, {name: score(predictions[name], gold[name], engine=engine.name) for name in gold}
 
 
-class _ClassifiedOnce(ClauseClassifier):
-    """The clause classifier, each document's pages classified once: every round reads the same pages,
-    and the clause answers (learnt, not rules) do not depend on the figures being measured."""
-
-    def __init__(self, model: ClauseModel) -> None:
-        super().__init__(model)
-        self._seen: dict[tuple[tuple[int, str], ...], dict[ClauseCategory, ClauseFinding]] = {}
+class _NoClauses(ClauseClassifier):
+    """The packaged clause classifier, asked nothing: this harness measures the rules, and the clause
+    answers (learnt, with confidences of their own) would only cost minutes of embedding per round."""
 
     def classify(self, pages: Sequence[PageText]) -> dict[ClauseCategory, ClauseFinding]:
-        key = tuple((page.number, page.text) for page in pages)
-        if key not in self._seen:
-            self._seen[key] = super().classify(pages)
-        return self._seen[key]
+        return {}
 
 
 def measure(documents: list[DevDocument], max_rounds: int = MAX_ROUNDS) -> Measurement:
     """Measure in rounds until the figures stop changing (or `max_rounds`; `converged` says which)."""
-    engine = RulesEngine(clauses=_ClassifiedOnce.load())
+    engine = RulesEngine(clauses=_NoClauses.load())
     tallies = Tallies()
     figures = Measured()  # round 1: every rule at the default
     for number in range(1, max_rounds + 1):
@@ -301,12 +294,16 @@ def _dev_documents(name: str) -> tuple[list[DevDocument], dict[str, Any]]:
         scans = settings.data_home / "cache" / "goldset-scans"
         source = build_scans(chosen.dir, scans.resolve(), settings.goldset.scan_seed, split="dev")
     cache = OcrCache(settings.resolved_ocr_cache_dir)
-    documents = []
-    for gold in load_goldset(source, split="dev"):
+    golds = load_goldset(source, split="dev")
+
+    def read(gold: GoldDocument) -> DevDocument:
         assert gold.path is not None  # load_goldset raised otherwise
-        documents.append(
-            DevDocument(chosen.name, gold, read_pages(gold.path, settings.render, settings.ocr, cache))
-        )
+        return DevDocument(chosen.name, gold, read_pages(gold.path, settings.render, settings.ocr, cache))
+
+    # Pages not in the OCR cache yet are read as the ingest reads them, one document per CPU-stage worker
+    # (tesseract runs in its own process, so threads keep every core busy).
+    with ThreadPoolExecutor(max_workers=settings.ingest.workers) as pool:
+        documents = list(pool.map(read, golds))
     record = {
         "goldset": chosen.name,
         "split": "dev",
