@@ -160,3 +160,22 @@ def test_combine_and_page_confidence():
 def test_raw_control_characters_in_strings_are_accepted():
     # xgrammar's string grammar lets a model write a raw tab; the value is still readable.
     assert parse_spans('{"a":"x\ty"}').value == {"a": "x\ty"}
+
+
+def test_each_question_of_a_group_is_scored_on_its_own_answer():
+    tokens = [
+        forced('{"title":'),
+        free('"Lease"', 0.9),
+        forced(',"clauses":{"non_compete":'),
+        free("true", 0.7),
+        forced(',"audit_rights":'),
+        free("false", 0.4),
+        forced("}}"),
+    ]
+    text = b"".join(token.text for token in tokens).decode()
+    fields = field_confidences(parse_spans(text), TokenSpans(text, tokens), groups={"clauses"})
+    assert set(fields) == {"title", "clauses.non_compete", "clauses.audit_rights"}
+    assert fields["clauses.non_compete"].field == pytest.approx(0.7)
+    assert fields["clauses.audit_rights"].field == pytest.approx(0.4)
+    # Without the group, the object is one value, as sure as all its answers together.
+    assert score(tokens)["clauses"].field == pytest.approx(0.7 * 0.4)

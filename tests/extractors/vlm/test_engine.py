@@ -50,6 +50,26 @@ def test_a_valid_answer_becomes_fields_with_confidences(fake_openai, page, engin
     assert (result.tokens_in, result.tokens_out) == (100, len(ANSWER)) and result.latency_s > 0
 
 
+def test_each_clause_question_is_a_field_of_its_own_and_a_present_clause_names_its_page(
+    fake_openai, page, engine_for
+):
+    answer = ContractFields.model_validate(
+        {"title": "Lease", "clauses": {"anti_assignment": True, "audit_rights": False}}
+    ).model_dump_json()
+    fake_openai.default = fake_openai.Reply(content=answer, logprob=lambda char: -0.01)
+    [result] = extract(engine_for(fake_openai.url), [page])
+    present, absent = result.fields["clauses.anti_assignment"], result.fields["clauses.audit_rights"]
+    assert [item.value for item in present.items] == [True] and [i.value for i in absent.items] == [False]
+    # "true" is 4 one-character tokens, "false" 5: each question is as sure as its own answer.
+    assert present.confidence == pytest.approx(math.exp(-0.04))
+    assert absent.confidence == pytest.approx(math.exp(-0.05))
+    evidence = present.items[0].evidence
+    assert evidence is not None and evidence.page == page.number and evidence.bbox is None
+    assert absent.items[0].evidence is None
+    unread = result.fields["clauses.non_compete"]
+    assert [item.value for item in unread.items] == [None]
+
+
 UNUSABLE = {
     "malformed JSON": ('{"title": "Lea', "stop", "invalid answer"),
     "JSON, not the schema": ('{"title": "Lease", "colour": "red"}', "stop", "invalid answer"),
