@@ -54,9 +54,10 @@ def test_guided_answers_validate_and_carry_real_confidences(vllm_server, make_pa
         assert min(confidences) < 1.0  # the model made real choices, and they show
         assert result.confidence == min(confidences)
         values = {name: [item.value for item in field.items] for name, field in result.fields.items()}
-        scalars = {name: items[0] if items else None for name, items in values.items()}
+        scalars = {name: items[0] if items else None for name, items in values.items() if "." not in name}
         lists = {"parties": values["parties"], "signatories": values["signatories"]}
-        ContractFields.model_validate({**scalars, **lists})
+        clauses = {name.removeprefix("clauses."): items[0] for name, items in values.items() if "." in name}
+        ContractFields.model_validate({**scalars, **lists, "clauses": clauses})
 
 
 def test_cascade_escalates_to_large_through_the_server(vllm_server, page):
