@@ -96,12 +96,6 @@ class ClauseClassifier:
                 present=present,
                 probability=probability,
                 confidence=self.answer_confidence(category, present),
-                evidence=Evidence(
-                    page=page.number,
-                    text=page.words_text(chunk.start, chunk.end),
-                    bbox=page.box(chunk.start, chunk.end),
-                    page_width=page.width,
-                    page_height=page.height,
-                ),
+                evidence=page.evidence(chunk.start, chunk.end),
             )
         return found

@@ -29,7 +29,7 @@ from extractors.rules.text import PageText, vocabulary
 from schemas.clauses import ClauseCategory
 from schemas.contract import ContractFields
 from schemas.introspect import list_fields, nested_fields, schema_digest
-from schemas.results import Evidence, ExtractedField, ExtractedValue, PageExtraction
+from schemas.results import ExtractedField, ExtractedValue, PageExtraction
 from schemas.status import FailureKind, Status
 
 RULES_VERSION = "6"
@@ -178,13 +178,7 @@ class RulesEngine(ExtractionEngine):
                 ExtractedValue(
                     value=candidate.value,
                     confidence=confidence,
-                    evidence=Evidence(
-                        page=text.number,
-                        text=text.words_text(candidate.start, candidate.end),
-                        bbox=text.box(candidate.start, candidate.end),
-                        page_width=text.width,
-                        page_height=text.height,
-                    ),
+                    evidence=text.evidence(candidate.start, candidate.end),
                     engine=self.name,
                     model=self.version,
                 )

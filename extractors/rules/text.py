@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from extractors.grounding import union_box
 from schemas.ocr import OcrWord, PageOcr
-from schemas.results import BoundingBox
+from schemas.results import BoundingBox, Evidence
 
 # Typographic characters OCR reads out of scanned print, folded to the ASCII the grammars are written for.
 _FOLD = str.maketrans(
@@ -166,6 +166,16 @@ class PageText:
     def words_text(self, start: int, end: int) -> str:
         """The OCR words of a span as read, on one line: the evidence text."""
         return " ".join(self.words[i].text for i in self.word_indices(start, end))
+
+    def evidence(self, start: int, end: int) -> Evidence:
+        """A span as evidence: its words, their box and the page they are on."""
+        return Evidence(
+            page=self.number,
+            text=self.words_text(start, end),
+            bbox=self.box(start, end),
+            page_width=self.width,
+            page_height=self.height,
+        )
 
     def lines(self) -> list[tuple[int, int]]:
         """Character spans of the page's lines."""
