@@ -20,7 +20,7 @@ from goldset.metrics import ClauseMetrics, ClauseOutcome, DocumentOutcome, f1_fr
 from schemas.contract import ContractFields
 from schemas.introspect import field_paths, flatten_values, presence_fields
 
-MIN_POSITIVES = 8  # as the clause classifier's own macro F1 (extractors.clauses.train)
+MIN_POSITIVES = 8  # as the clause classifier's own macro F1 (goldset.clause_training)
 _PRESENCE = presence_fields(ContractFields)
 CLAUSE_PATHS: tuple[str, ...] = tuple(path for path in field_paths(ContractFields) if path in _PRESENCE)
 

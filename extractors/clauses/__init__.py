@@ -1,7 +1,7 @@
 """Clause presence: which of CUAD's 33 clause categories a contract has, from its OCR pages.
 
 A small learned model (see README.md here): MiniLM vectors of overlapping word windows, one logistic
-regression per category, trained on the CUAD golden set's dev split by `python -m extractors.clauses.train`
+regression per category, trained on the CUAD golden set's dev split by `python -m goldset.clause_training`
 and shipped as a versioned artefact in `model/`.
 
     classifier = ClauseClassifier.load()        # the packaged artefact

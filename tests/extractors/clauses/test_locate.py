@@ -1,9 +1,9 @@
 """Finding the clause texts CUAD's lawyers marked in a document's text."""
 
 from extractors.clauses.chunks import Chunking, word_spans
-from extractors.clauses.dataset import CATEGORIES, NEGATIVE, POSITIVE, UNUSED, build_document, read_dev_rows
 from extractors.clauses.locate import DocumentKey, key, locate
 from extractors.clauses.pdf_text import has_text_layer, text_layer_pages
+from goldset.clause_dataset import CATEGORIES, NEGATIVE, POSITIVE, UNUSED, build_document, read_dev_rows
 from goldset.cuad_split import read_split
 from goldset.labels import document_path
 from goldset.sets import NAMED

@@ -4,7 +4,7 @@ import json
 
 from extractors.clauses import ClauseClassifier
 from extractors.clauses.artefact import PACKAGED
-from extractors.clauses.dataset import read_dev_rows, training_data_hash
+from goldset.clause_dataset import read_dev_rows, training_data_hash
 from goldset.cuad_split import HASH_FILE
 from goldset.sets import NAMED
 
@@ -16,7 +16,7 @@ def test_the_packaged_artefact_was_trained_on_the_current_dev_split() -> None:
     training = card["training"]
     assert training["split"] == "dev"
     assert training["split_sha256"] == (CUAD / HASH_FILE).read_text(encoding="utf-8").strip()
-    # A change to the dev clause labels or PDFs without retraining (python -m extractors.clauses.train)
+    # A change to the dev clause labels or PDFs without retraining (python -m goldset.clause_training)
     # fails here rather than shipping weights of other data.
     assert training["data_sha256"] == training_data_hash(CUAD, read_dev_rows(CUAD))
 

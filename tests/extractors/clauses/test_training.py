@@ -10,15 +10,15 @@ import pytest
 from pypdf import PdfReader
 
 from extractors.clauses import ClauseClassifier
-from extractors.clauses.dataset import DevRow, read_dev_rows
 from extractors.clauses.fitting import group_folds, pick_threshold
 from extractors.clauses.locate import DocumentKey, locate
 from extractors.clauses.pdf_text import text_layer_pages
-from extractors.clauses.train import train
 from extractors.engines.base import PageInput
 from extractors.merge import merge_pages
 from extractors.rules.engine import RulesEngine
 from extractors.rules.text import PageText
+from goldset.clause_dataset import DevRow, read_dev_rows
+from goldset.clause_training import train
 from goldset.cuad_split import read_split
 from goldset.labels import document_path
 from goldset.sets import NAMED

@@ -1,8 +1,8 @@
-"""Train the clause classifier on CUAD's dev split: `python -m extractors.clauses.train`.
+"""Train the clause classifier on CUAD's dev split: `python -m goldset.clause_training`.
 
-    python -m extractors.clauses.train                      # the packaged artefact, from all dev documents
-    python -m extractors.clauses.train --out /tmp/m.json    # somewhere else
-    python -m extractors.clauses.train --limit 6 --folds 3 --min-positives 2   # a quick small run
+    python -m goldset.clause_training                      # the packaged artefact, from all dev documents
+    python -m goldset.clause_training --out /tmp/m.json    # somewhere else
+    python -m goldset.clause_training --limit 6 --folds 3 --min-positives 2   # a quick small run
 
 Dev only: test rows are skipped when read (dataset.read_dev_rows). Each dev PDF's text layer is windowed,
 the lawyers' marked texts are located in it, and each category with enough dev documents gets a logistic
@@ -30,16 +30,6 @@ import numpy as np
 
 from extractors.clauses import artefact, encoder
 from extractors.clauses.chunks import Chunking
-from extractors.clauses.dataset import (
-    CATEGORIES,
-    POSITIVE,
-    UNUSED,
-    LocateCounts,
-    TrainingDocument,
-    build_document,
-    read_dev_rows,
-    training_data_hash,
-)
 from extractors.clauses.fitting import (
     C,
     Scores,
@@ -51,6 +41,16 @@ from extractors.clauses.fitting import (
     scores,
 )
 from extractors.clauses.pdf_text import has_text_layer, poppler_version, text_layer_pages
+from goldset.clause_dataset import (
+    CATEGORIES,
+    POSITIVE,
+    UNUSED,
+    LocateCounts,
+    TrainingDocument,
+    build_document,
+    read_dev_rows,
+    training_data_hash,
+)
 from goldset.cuad_split import HASH_FILE
 from goldset.labels import document_path
 from goldset.sets import NAMED
@@ -59,7 +59,6 @@ from schemas.clauses import CUAD_NAMES, ClauseCategory
 
 MIN_POSITIVES = 8  # dev documents with the clause (and a located text) a category needs to be learnt
 FOLDS = 5
-VECTOR_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "abstractor" / "clause-vecs"
 MACRO_MIN_POSITIVES = 8  # the macro F1 averages the categories with at least this many dev positives
 
 
@@ -98,17 +97,19 @@ def read_corpus(
     return Corpus(documents, skipped, training_data_hash(goldset_dir, rows), len(rows), counts)
 
 
-def embed(documents: Sequence[TrainingDocument], progress: bool = True) -> np.ndarray:
+def embed(
+    documents: Sequence[TrainingDocument], cache_dir: Path | None = None, progress: bool = True
+) -> np.ndarray:
     """(all windows, dim) vectors, documents in order.
 
     Embedding the dev split's windows takes about ten minutes on two cores and depends only on their
-    texts and the encoder, so the vectors are kept in VECTOR_CACHE under a hash of both: a rerun that
-    changes the classifier, the folds or the labels (not the windows) starts from them.
+    texts and the encoder, so the vectors are kept in `cache_dir` (when given) under a hash of both: a
+    rerun that changes the classifier, the folds or the labels (not the windows) starts from them.
     """
     texts = [chunk.text for document in documents for chunk in document.chunks]
     key = hashlib.sha256(json.dumps([encoder.encoder_identity(), texts]).encode("utf-8")).hexdigest()
-    cached = VECTOR_CACHE / f"{key[:32]}.npy"
-    if cached.is_file():
+    cached = cache_dir / f"{key[:32]}.npy" if cache_dir is not None else None
+    if cached is not None and cached.is_file():
         return np.load(cached)
     parts, step = [], 1024
     for start in range(0, len(texts), step):
@@ -116,7 +117,9 @@ def embed(documents: Sequence[TrainingDocument], progress: bool = True) -> np.nd
         if progress:
             print(f"  embedded {min(start + step, len(texts))}/{len(texts)} windows", file=sys.stderr)
     vectors = np.concatenate(parts) if parts else np.zeros((0, encoder.DIM), np.float32)
-    VECTOR_CACHE.mkdir(parents=True, exist_ok=True)
+    if cached is None:
+        return vectors
+    cached.parent.mkdir(parents=True, exist_ok=True)
     partial = cached.with_suffix(f".{os.getpid()}.partial.npy")
     np.save(partial, vectors)
     partial.replace(cached)  # whole or not at all: a killed run leaves no half file under the key
@@ -207,15 +210,17 @@ def train(
     folds: int = FOLDS,
     min_positives: int = MIN_POSITIVES,
     c: float = C,
+    vector_cache: Path | None = None,
     progress: bool = True,
 ) -> dict[str, Any]:
-    """Train on the dev split and write the artefact to `out` (its JSON); returns the card written."""
+    """Train on the dev split and write the artefact to `out` (its JSON); returns the card written.
+    `vector_cache`: where window vectors are kept between runs (None: not kept)."""
     started = time.monotonic()
     chunking = chunking or Chunking()
     corpus = read_corpus(goldset_dir, chunking, limit, only)
     if not corpus.documents:
         raise ValueError(f"no dev document with a text layer in {goldset_dir}")
-    vectors = embed(corpus.documents, progress)
+    vectors = embed(corpus.documents, vector_cache, progress)
     window_doc = np.concatenate([np.full(len(d.chunks), i) for i, d in enumerate(corpus.documents)])
     labels = np.concatenate([d.labels for d in corpus.documents])
     truth = np.stack([d.answers for d in corpus.documents])  # (documents, categories)
@@ -334,7 +339,7 @@ def _encoder_weights_hash() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m extractors.clauses.train", description=__doc__.split("\n")[0]
+        prog="python -m goldset.clause_training", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--goldset", type=Path, default=NAMED["cuad"], help="a CUAD-style golden set folder")
     parser.add_argument("--out", type=Path, default=artefact.PACKAGED, help="the artefact's JSON path")
@@ -342,9 +347,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=FOLDS)
     parser.add_argument("--min-positives", type=int, default=MIN_POSITIVES)
     parser.add_argument("--c", type=float, default=C, help="logistic regression's inverse regularisation")
+    parser.add_argument(
+        "--vector-cache",
+        type=Path,
+        default=Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "abstractor" / "clause-vecs",
+        help="where window vectors are kept between runs",
+    )
     args = parser.parse_args(argv)
     train(
-        args.goldset, args.out, limit=args.limit, folds=args.folds, min_positives=args.min_positives, c=args.c
+        args.goldset,
+        args.out,
+        limit=args.limit,
+        folds=args.folds,
+        min_positives=args.min_positives,
+        c=args.c,
+        vector_cache=args.vector_cache,
     )
     size = sum(p.stat().st_size for p in (args.out, args.out.with_suffix(".npz")))
     print(f"artefact: {args.out} (+ .npz), {size / 1024:.1f} KB")
