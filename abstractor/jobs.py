@@ -13,9 +13,11 @@ from pathlib import Path
 
 from abstractor.settings import Settings
 from extractors.engines.config import ExtractionConfig
+from goldset.queries import QUERIES_FILE, queries_path
 from goldset.sets import Variant, resolve_goldset
 from pipeline.evaluation import EvalJob
 from pipeline.ingest_setup import IngestJob, TaskRunnerConfig
+from pipeline.search_evaluation import SearchEvalJob
 
 
 def ingest_job(settings: Settings, sources: list[str], matter: str | None) -> IngestJob:
@@ -80,6 +82,34 @@ def eval_job(
     )
 
 
+def search_eval_job(
+    settings: Settings,
+    *,
+    goldset: str | Path | None,
+    split: str | None,
+    out_dir: Path,
+    accept: bool,
+    variant: Variant | None = None,
+) -> SearchEvalJob:
+    """The search-quality run of a golden set with a query set; ValueError when `goldset` is not one."""
+    chosen = resolve_goldset(goldset or settings.goldset.dir)
+    if queries_path(chosen.dir) is None:
+        raise ValueError(f"the golden set {chosen.name} has no query set ({QUERIES_FILE} beside its labels)")
+    return SearchEvalJob(
+        goldset_dir=chosen.dir,
+        goldset_name=chosen.name,
+        variant=variant or chosen.default_variant,
+        split=split,
+        out_dir=out_dir,
+        work_dir=(settings.data_home / "eval" / "search-work").resolve(),
+        scans_cache_dir=(settings.data_home / "cache" / "goldset-scans").resolve(),
+        scan_seed=settings.goldset.scan_seed,
+        results_database_url=settings.resolved_database_url,
+        accept=accept,
+        ingest=ingest_job(settings, sources=[], matter=None),
+    )
+
+
 def compare_candidates(settings: Settings, names: list[str]) -> dict[str, ExtractionConfig]:
     """Engine configurations by name: rules, small, large, cascade, or one of extraction.candidates."""
     extraction = settings.extraction
@@ -109,18 +139,21 @@ def scheduled_ingest_job() -> IngestJob:
     return ingest_job(settings, settings.ingest.sources, None)
 
 
-def scheduled_eval_job() -> list[EvalJob]:
-    """One job per golden set of `goldset.nightly`, each scoring its test split into a report of its own."""
+def scheduled_eval_job() -> list[EvalJob | SearchEvalJob]:
+    """Per golden set of `goldset.nightly`, its test split scored into reports of their own: extraction,
+    and search too where the set has a query set."""
     settings = Settings()
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
-    return [
-        eval_job(
-            settings,
-            goldset=name,
-            split="test",
-            engine=None,
-            out_dir=settings.data_home / "reports" / f"{stamp}-{Path(name).name}",
-            accept=False,
+    jobs: list[EvalJob | SearchEvalJob] = []
+    for name in settings.goldset.nightly:
+        reports = settings.data_home / "reports" / f"{stamp}-{Path(name).name}"
+        jobs.append(
+            eval_job(settings, goldset=name, split="test", engine=None, out_dir=reports, accept=False)
         )
-        for name in settings.goldset.nightly
-    ]
+        if queries_path(resolve_goldset(name).dir) is not None:
+            jobs.append(
+                search_eval_job(
+                    settings, goldset=name, split="test", out_dir=reports / "search", accept=False
+                )
+            )
+    return jobs

@@ -9,6 +9,7 @@ from __future__ import annotations
 from abstractor.settings import Settings
 from retrieval.encoder import PageEncoder
 from retrieval.owner import IndexOwner
+from retrieval.relevance import load_calibration
 from retrieval.search import SearchResult, search_pages
 from storage.blobs import BlobStore, open_blob_store
 from storage.db import Database, open_database
@@ -26,10 +27,20 @@ class SearchServices:
         )
         self.owner = IndexOwner(self.db, settings.resolved_index)
         self.encoder = PageEncoder(settings.embedders)
+        # The packaged relevance calibration, when it was fitted for this text encoder (else None).
+        self.calibration = load_calibration(self.encoder.text_version)
 
     def search(self, who: Principal, text: str, *, where: list[str], limit: int, client: str) -> SearchResult:
         return search_pages(
-            self.db, self.owner, self.encoder, who, text, where=where, limit=limit, client=client
+            self.db,
+            self.owner,
+            self.encoder,
+            who,
+            text,
+            where=where,
+            limit=limit,
+            client=client,
+            calibration=self.calibration,
         )
 
     def close(self) -> None:

@@ -108,7 +108,7 @@ def _indexable(
         id=work.id,
         matter=work.matter,
         sha256=work.sha256,
-        pages=[IndexablePage(page.number, page.ocr.text) for page in pages],
+        pages=[IndexablePage(page.number, page.ocr) for page in pages],
         fields=fields,
         image_jpeg=images.jpeg,
     )

@@ -8,9 +8,6 @@ being scored is scanned and ingested, `documents_in_flight` documents at a time.
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,21 +17,17 @@ from sqlalchemy import select
 from extractors.engines.config import ExtractionConfig
 from extractors.vlm.client import EndpointConfig
 from goldset.gate import regressed_fields
-from goldset.labels import GoldDocument, goldset_hash, load_goldset
+from goldset.labels import goldset_hash
 from goldset.metrics import Metrics, RunSummary
 from goldset.report import collect_wrong_answers, write_report
-from goldset.scan import build_scans
 from goldset.score import PageStats, Prediction, prediction_from_extracted, score
 from goldset.sets import DEFAULT, Variant
-from pipeline.context import IngestContext
-from pipeline.discovery import DiscoveredDocument
-from pipeline.document import DocumentOutcome
-from pipeline.ingest import DocumentMapper, handle_document, run_ingest
+from pipeline.golden_ingest import golden_ingest_job, golden_split, in_flight
+from pipeline.ingest import run_ingest
 from pipeline.ingest_setup import IngestJob, build_context
 from schemas.results import ExtractedField
 from storage.blobs import BlobStore
 from storage.db import Database, Document, EvalRun, Extraction, Page, open_database
-from storage.db.models import Stage
 
 
 class EvalJob(BaseModel):
@@ -64,16 +57,6 @@ class EvalOutcome:
     report_html: Path
     metrics_json: Path
     failed_documents: list[dict[str, str]]
-
-
-def _documents_folder(gold: list[GoldDocument], folder: Path) -> Path:
-    """A folder holding just the split's documents (links), so the ingest run reads nothing else."""
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    for document in gold:
-        assert document.path is not None  # load_goldset resolves every path or raises
-        (folder / document.document).symlink_to(document.path.resolve())
-    return folder
 
 
 def _page_price(extraction: ExtractionConfig, endpoint: EndpointConfig | None) -> float | None:
@@ -118,18 +101,6 @@ def _predictions(
     return predictions, thumbnails
 
 
-def _in_flight(ctx: IngestContext, limit: int) -> DocumentMapper:
-    """Documents `limit` at a time on threads sharing the context, as the Prefect thread runner does."""
-
-    def map_documents(
-        run_id: int, versions: dict[Stage, str], items: Sequence[DiscoveredDocument]
-    ) -> list[DocumentOutcome]:
-        with ThreadPoolExecutor(max_workers=limit, thread_name_prefix="eval-document") as documents:
-            return list(documents.map(lambda item: handle_document(ctx, run_id, versions, item), items))
-
-    return map_documents
-
-
 def _history_and_baseline(
     results: Database, engine: str, split: str, goldset: str, variant: Variant
 ) -> tuple[list[RunSummary], Metrics | None]:
@@ -151,29 +122,14 @@ def _history_and_baseline(
 
 
 def run_eval(job: EvalJob) -> EvalOutcome:
-    source = (
-        build_scans(job.goldset_dir, job.scans_cache_dir, job.scan_seed, split=job.split)  # type: ignore[arg-type]
-        if job.variant == "scanned"
-        else job.goldset_dir
-    )
-    gold = load_goldset(source, split=job.split)  # type: ignore[arg-type]
-    if not gold:
-        raise ValueError(f"the golden set at {job.goldset_dir} has no documents in split {job.split!r}")
-    shutil.rmtree(job.work_dir, ignore_errors=True)
-    ingest = job.ingest.model_copy(
-        update={
-            "sources": [str(_documents_folder(gold, job.work_dir / "documents"))],
-            "matter": "goldset",
-            "database_url": f"sqlite:///{(job.work_dir / 'eval.db').resolve()}",
-            "blobs_url": str((job.work_dir / "blobs").resolve()),
-        }
-    )
+    gold = golden_split(job.goldset_dir, job.variant, job.split, job.scans_cache_dir, job.scan_seed)
+    ingest = golden_ingest_job(job.ingest, gold, job.work_dir)
     context = build_context(ingest)
     try:
         if context.engine is None:
             raise ValueError("extraction is switched off (extraction.engine = none): nothing to score")
         label, engine_version = job.label or context.engine.name, context.engine.version
-        tally = run_ingest(context, ingest, _in_flight(context, ingest.documents_in_flight))
+        tally = run_ingest(context, ingest, in_flight(context, ingest.documents_in_flight))
         predictions, thumbnails = _predictions(context.db, context.blobs, label, ingest.extraction)
     finally:
         context.close()

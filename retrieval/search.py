@@ -1,4 +1,5 @@
-"""The one search: a lawyer's question -> the best pages of the matters they may see, narrowed by terms.
+"""The one search: a lawyer's question -> the best documents of the matters they may see, narrowed by
+terms and clauses, each with its best pages, snippets and highlights.
 
 The CLI, the HTTP API and the web pages all call `search_pages`. Access is enforced twice: the matter
 filter goes into the index query (pages of other matters are never even candidates), and every hit is
@@ -10,22 +11,28 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 
 from retrieval.encoder import PageEncoder
-from retrieval.index import IndexFilter
-from retrieval.index.base import VISUAL
+from retrieval.fusion import PageMatch, fuse
+from retrieval.index import IndexFilter, PageQuery
+from retrieval.index.base import CHANNELS, DENSE, SPARSE, VISUAL
 from retrieval.owner import IndexOwner
+from retrieval.relevance import RelevanceCalibration
+from retrieval.snippets import ParsedQuery, parse_query, snippet
 from schemas.clauses import ClauseCategory
 from schemas.contract import ContractType
 from storage.db import Database, Document, Matter
 from storage.db.access import Principal, visible_matters
 from storage.db.audit import record
 
-MAX_LIMIT = 100
+MAX_LIMIT = 100  # documents
+CANDIDATES = 200  # the least each channel returns before fusion and grouping
+PAGES_PER_DOCUMENT = 5  # the matching pages shown under a document, best first
 _CLAUSE = re.compile(r"^\s*([a-z_]+(?:\.[a-z_]+)?)\s*(>=|<=|=)\s*(.+?)\s*$")
 CLAUSE_PREFIX = "clause."  # `clause.<slug>=true|false`: whether the contract has that clause
 _TEXT_FIELDS = {"contract_type": "contract_type", "party": "party", "governing_law": "governing_law"}
@@ -120,19 +127,68 @@ def parse_where(clauses: list[str]) -> Where:
 
 @dataclass(frozen=True)
 class SearchResult:
-    hits: list[dict[str, Any]]
+    documents: list[dict[str, Any]]  # best first, each with its matching pages best first
+    # False: the best document is under the calibrated floor (no page answers this well; these are the
+    # closest); None: no calibration for this encoder, so no floor was applied.
+    answered: bool | None
     visual: bool  # False: no ColPali model is configured, the pages were found by their text alone
+    facets: dict[str, int]  # clause slug -> documents the filters admit that have the clause
+    # Each document's best passage cosine, in `documents` order: what the relevance calibration is fitted
+    # on (goldset search eval). Never shown: a raw cosine means nothing to a reader.
+    cosines: list[float | None] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """What the API answers and `abstractor search --json` prints."""
+        return {
+            "documents": self.documents,
+            "answered": self.answered,
+            "visual": "on" if self.visual else "off",
+            "facets": self.facets,
+        }
 
 
-def _documents(db: Database, ids: set[int]) -> dict[int, tuple[str, str, list[int]]]:
-    """Each document's matter, status and failed pages as the database has them now."""
+def _documents(db: Database, ids: set[int]) -> dict[int, tuple[str, str, list[int], str]]:
+    """Each document's matter, status, failed pages and file name as the database has them now."""
     with db.session() as session:
         rows = session.execute(
-            select(Document.id, Matter.name, Document.status, Document.failed_pages)
+            select(Document.id, Matter.name, Document.status, Document.failed_pages, Document.filename)
             .join(Matter)
             .where(Document.id.in_(ids))
         ).all()
-    return {document_id: (matter, status, list(failed or [])) for document_id, matter, status, failed in rows}
+    return {
+        document_id: (matter, status, list(failed or []), filename)
+        for document_id, matter, status, failed, filename in rows
+    }
+
+
+def _page(match: PageMatch, query: ParsedQuery) -> dict[str, Any]:
+    document_id = match.document_id
+    found: dict[str, Any] = {
+        "page": match.page,
+        "channels": match.channels,
+        "thumbnail": f"/api/documents/{document_id}/pages/{match.page}/thumbnail",
+        "snippet": None,
+        "highlights": [],
+        "boxes": [],
+    }
+    if match.passage is not None:
+        cut = snippet(str(match.passage.payload.get("text", "")), query)
+        found.update(
+            snippet=cut.text,
+            highlights=[list(span) for span in cut.highlights],
+            boxes=match.passage.payload.get("boxes", []),
+        )
+    return found
+
+
+def _restricted(query: PageQuery, channels: Collection[str] | None) -> PageQuery:
+    if channels is None:
+        return query
+    unknown = set(channels) - set(CHANNELS)
+    if unknown:
+        raise ValueError(f"unknown channels {sorted(unknown)}: the channels are {', '.join(CHANNELS)}")
+    given = {VISUAL: "multivector", DENSE: "dense_text", SPARSE: "sparse_text"}
+    return query.model_copy(update={given[c]: None for c in CHANNELS if c not in channels})
 
 
 def search_pages(
@@ -145,14 +201,21 @@ def search_pages(
     where: list[str] | None = None,
     limit: int = 10,
     client: str,
+    channels: Collection[str] | None = None,
+    calibration: RelevanceCalibration | None = None,
 ) -> SearchResult:
-    """The best pages for `text` that `who` may see; BadQueryError or NotAllowedError, both audited."""
+    """The best documents for `text` that `who` may see, each with its best pages; BadQueryError or
+    NotAllowedError, both audited. `channels` narrows the search to some channels (the search eval
+    scores each alone); `"quoted phrases"` in `text` must stand in a matching passage. `calibration`
+    (fitted for `encoder.text_version`) turns cosines into the relevance shown and sets the floor;
+    without it no relevance is shown and no floor applied."""
     detail: dict[str, Any] = {"q": text, "where": list(where or []), "limit": limit, "via": who.via}
     if not who.reads_client_documents:
         record(db, actor=who.name, action="search", client=client, outcome="denied", detail=detail)
         raise NotAllowedError(f"{who.name} is {who.role}: analysts do not search client documents")
     try:
-        if not text.strip():
+        parsed_query = parse_query(text)
+        if not parsed_query.text:
             raise BadQueryError("the search text is empty")
         if not 1 <= limit <= MAX_LIMIT:
             raise BadQueryError(f"limit must be between 1 and {MAX_LIMIT}")
@@ -170,32 +233,52 @@ def search_pages(
     matters = set(visible_matters(db, who))
     if parsed.matters is not None:
         matters &= parsed.matters
-    flt = IndexFilter(matters=sorted(matters), **parsed.terms)
-    query = encoder.query(text)
+    terms = IndexFilter(matters=sorted(matters), **parsed.terms)
+    query = _restricted(encoder.query(parsed_query.text), channels)
+    if parsed_query.phrases:  # only a passage's words can hold a phrase: a page's image cannot
+        query = query.model_copy(update={"multivector": None})
+    if not query.channels():
+        raise ValueError("a phrase search needs a text channel")
+    depth = max(CANDIDATES, limit * 20)  # passages per channel: enough to fill `limit` documents
     with owner.use() as index:
-        found = index.search(query, limit, flt)
+        ranked = index.search(query, depth, terms.model_copy(update={"phrases": parsed_query.phrases}))
+        facets = index.facet("clauses_present", terms, limit=len(ClauseCategory))
+    found = fuse(ranked, owner.config.rrf_k)
     # The second check: the database, not the index payload, says which matter a document is in now.
-    current = _documents(db, {int(hit.document_id) for hit in found if hit.document_id.isdigit()})
-    hits = []
-    for hit in found:
-        document_id = int(hit.document_id) if hit.document_id.isdigit() else None
+    current = _documents(db, {int(m.document_id) for m in found if m.document_id.isdigit()})
+    if calibration is not None and calibration.encoder != encoder.text_version:
+        raise ValueError(
+            f"the relevance calibration is for {calibration.encoder}, not {encoder.text_version}"
+        )
+    documents, cosines = [], []
+    for match in found:
+        document_id = int(match.document_id) if match.document_id.isdigit() else None
         known = current.get(document_id) if document_id is not None else None
-        if known is None or known[0] != hit.payload.get("matter") or not who.may_see(known[0]):
+        payload = match.pages[0].payload
+        if known is None or known[0] != payload.get("matter") or not who.may_see(known[0]):
             continue
-        matter, status, failed_pages = known
-        hits.append(
+        matter, status, failed_pages, filename = known
+        relevance = None
+        if calibration is not None and match.dense is not None:
+            relevance = round(calibration.probability(match.dense), 3)
+        documents.append(
             {
                 "document": document_id,
-                "page": hit.page,
-                "score": hit.score,
-                "channels": hit.channels,
+                "file": filename,
                 "matter": matter,
+                "relevance": relevance,  # calibrated probability that the document answers; None: unknown
                 # A partial document's terms come from the pages that were read: the hit says so.
                 "status": status,
                 "failed_pages": failed_pages,
-                "fields": {k: hit.payload[k] for k in _PAYLOAD_FIELDS if k in hit.payload},
-                "thumbnail": f"/api/documents/{document_id}/pages/{hit.page}/thumbnail",
+                "fields": {k: payload[k] for k in _PAYLOAD_FIELDS if k in payload},
+                "pages": [_page(page, parsed_query) for page in match.pages[:PAGES_PER_DOCUMENT]],
             }
         )
-    record(db, actor=who.name, action="search", client=client, detail={**detail, "results": len(hits)})
-    return SearchResult(hits, visual=VISUAL in query.channels())
+        cosines.append(match.dense)
+        if len(documents) == limit:
+            break
+    answered = None
+    if calibration is not None and documents:
+        answered = (documents[0]["relevance"] or 0.0) >= calibration.floor
+    record(db, actor=who.name, action="search", client=client, detail={**detail, "results": len(documents)})
+    return SearchResult(documents, answered, VISUAL in query.channels(), facets, cosines)

@@ -10,12 +10,14 @@ from typing import Annotated
 import typer
 
 from abstractor.cli.common import Exit, fail, load_settings, print_json
-from abstractor.jobs import compare_candidates, eval_job
+from abstractor.jobs import compare_candidates, eval_job, search_eval_job
 from abstractor.prefect_env import configure_prefect
 from abstractor.settings import Settings
-from goldset.sets import VARIANTS
+from goldset.sets import VARIANTS, Variant
 from pipeline.engine_comparison import run_compare
 from pipeline.evaluation import EvalJob
+from pipeline.search_evaluation import SearchEvalJob
+from retrieval.relevance import fit_calibration
 
 
 def evaluate(
@@ -47,11 +49,28 @@ def evaluate(
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as one JSON object.")] = False,
+    search: Annotated[
+        bool,
+        typer.Option(
+            "--search",
+            help="Score search instead of extraction: the golden set's query set (queries.jsonl), "
+            "fused and per channel.",
+        ),
+    ] = False,
+    calibrate: Annotated[
+        Path | None,
+        typer.Option(
+            help="With --search --split dev: fit the search relevance calibration and floor on this run "
+            "and write it to this file (the packaged one is retrieval/model/relevance-v1.json)."
+        ),
+    ] = None,
 ) -> None:
     """Run extraction on the golden set with the production code path and score it.
 
-    Writes report.html and metrics.json. Exit status: 0 ok; 4 a field's F1 fell below the accepted
-    baseline's 95% bootstrap interval; 2 bad usage.
+    Writes report.html and metrics.json. With --search, indexes the split's documents and asks its
+    query set instead: nDCG@5/@10, recall@10 and MRR at document and page level. Exit status: 0 ok;
+    4 a field's F1 (with --search: a headline search metric) fell below the accepted baseline's 95%
+    bootstrap interval; 2 bad usage.
     """
     settings = load_settings()
     if split not in ("dev", "test", "all"):
@@ -61,6 +80,16 @@ def evaluate(
     if variant is not None and variant not in VARIANTS:
         fail(f"--variant must be {' or '.join(VARIANTS)}, not {variant!r}")
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    if search:
+        if engine is not None or compare is not None:
+            fail("--search scores search: --engine and --compare are for extraction")
+        if calibrate is not None and split != "dev":
+            fail("--calibrate fits on the dev split only: add --split dev")
+        reports = out or settings.data_home / "reports" / stamp
+        _search(settings, goldset, split, variant, reports, accept, as_json, calibrate)
+        return
+    if calibrate is not None:
+        fail("--calibrate is for --search")
     try:
         job = eval_job(
             settings,
@@ -69,7 +98,7 @@ def evaluate(
             engine=engine,
             out_dir=out or settings.data_home / "reports" / stamp,
             accept=accept,
-            variant="scanned" if variant == "scanned" else "born-digital" if variant else None,
+            variant=_variant(variant),
         )
     except ValueError as error:
         fail(str(error))
@@ -101,6 +130,86 @@ def evaluate(
     if outcome["regressed"]:
         typer.echo(f"regressed fields: {', '.join(outcome['regressed'])}", err=True)
         raise typer.Exit(int(Exit.regression))
+
+
+def _search(
+    settings: Settings,
+    goldset: str | None,
+    split: str,
+    variant: str | None,
+    out: Path,
+    accept: bool,
+    as_json: bool,
+    calibrate: Path | None,
+) -> None:
+    try:
+        job = search_eval_job(
+            settings,
+            goldset=goldset,
+            split=None if split == "all" else split,
+            out_dir=out,
+            accept=accept,
+            variant=_variant(variant),
+        )
+    except ValueError as error:
+        fail(str(error))
+    configure_prefect(settings)
+    from flows.eval_flow import nightly_eval  # Prefect reads its environment on import
+
+    try:
+        (outcome,) = nightly_eval(job)["search_runs"]
+    except ValueError as error:
+        fail(str(error))
+    if calibrate is not None:
+        _write_calibration(outcome, job, calibrate)
+    if as_json:
+        print_json(outcome["metrics"])
+    else:
+        typer.echo(f"Search eval run {outcome['run']} ({job.goldset_name}, {job.variant}, {split}):")
+        for name, metrics in outcome["metrics"].items():
+            typer.echo(f"  {name:7s} {_figures(metrics)}")
+        typer.echo(f"report: {outcome['report']}")
+    if outcome["regressed"]:
+        typer.echo(f"regressed: {', '.join(outcome['regressed'])}", err=True)
+        raise typer.Exit(int(Exit.regression))
+
+
+def _variant(variant: str | None) -> Variant | None:
+    """The checked --variant as the jobs take it (None: the set's default)."""
+    return "scanned" if variant == "scanned" else "born-digital" if variant else None
+
+
+def _figures(metrics: dict) -> str:
+    """One line of a channel's headline figures (a level without graded queries reads '-')."""
+
+    def mean(level: str, figure: str) -> str:
+        found = metrics[level]
+        return "-" if found is None else f"{found[figure]['mean']:.3f}"
+
+    return (
+        f"document nDCG@5 {mean('documents', 'ndcg_at_5')}  nDCG@10 {mean('documents', 'ndcg_at_10')}  "
+        f"recall@10 {mean('documents', 'recall_at_10')}  MRR {mean('documents', 'mrr')}  | "
+        f"page nDCG@5 {mean('pages', 'ndcg_at_5')}"
+    )
+
+
+def _write_calibration(outcome: dict, job: SearchEvalJob, path: Path) -> None:
+    fitted_on = {
+        "goldset": job.goldset_name,
+        "split": job.split,
+        "variant": job.variant,
+        "run": outcome["run"],
+    }
+    try:
+        calibration = fit_calibration(outcome["cosine_rankings"], outcome["text_version"], fitted_on)
+    except ValueError as error:
+        fail(f"no calibration written: {error}")
+    calibration.save(path)
+    found = calibration.fitted_on
+    typer.echo(
+        f"calibration: floor {calibration.floor:.3f} (cosine {found['floor_cosine']:.3f}, balanced accuracy "
+        f"{found['floor_balanced_accuracy']:.3f} over {found['queries']} queries) -> {path}"
+    )
 
 
 def _compare(settings: Settings, job: EvalJob, names: list[str], as_json: bool) -> None:

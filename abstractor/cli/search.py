@@ -1,14 +1,19 @@
-"""`abstractor search`: pages of the matters a user may see, through the running server when there is one."""
+"""`abstractor search`: documents of the matters a user may see, through the running server when there is one.
+
+Both paths end in the same JSON (`SearchResult.to_json()`, the API's answer), and one printer shows it.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Annotated, Any
 
 import httpx
 import typer
 
 from abstractor.cli.common import fail, load_settings, print_json
+from abstractor.results import NO_ANSWER, facet_line, pieces
 from abstractor.search_service import SearchServices
 from abstractor.settings import Settings
 from abstractor.web.discovery import server_url
@@ -59,7 +64,51 @@ def _locally(
         fail(str(error))
     finally:
         services.owner.close()
-    return {"hits": result.hits, "visual": "on" if result.visual else "off"}
+    # Through JSON, as the server's answer comes: both paths hand the printer the very same values.
+    return json.loads(json.dumps(result.to_json(), default=str))
+
+
+def _marked(text: str, highlights: list[list[int]]) -> str:
+    """The snippet with its highlights bold and underlined; typer.echo drops the styling when stdout is
+    no terminal, so a pipe gets plain text."""
+    return "".join(
+        typer.style(piece, bold=True, underline=True) if hit else piece
+        for piece, hit in pieces(text, highlights)
+    )
+
+
+def _terms(fields: dict[str, Any]) -> str:
+    """`governing_law=Colorado; parties=Acme Ltd / Harbor GmbH`: the document's terms that have a value."""
+    shown = [(k, v) for k, v in fields.items() if v not in (None, [], "")]
+    return "; ".join(f"{k}={' / '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in shown)
+
+
+def show(found: dict[str, Any]) -> None:
+    """The documents best first, each with its matching pages and their snippets; then the clause facets."""
+    if found["answered"] is False:
+        typer.echo(NO_ANSWER)
+    for rank, document in enumerate(found["documents"], 1):
+        relevance = document["relevance"]
+        typer.echo(
+            f"{rank}. {document['file']} (matter {document['matter']}, document {document['document']})"
+            + (f"  relevance {relevance:.2f}" if relevance is not None else "")
+        )
+        terms = _terms(document["fields"])
+        if terms:
+            typer.echo(f"   terms: {terms}")
+        if document["failed_pages"]:
+            unread = ", ".join(map(str, document["failed_pages"]))
+            typer.echo(f"   {document['status']}: pages {unread} not read; the terms come from the others")
+        for page in document["pages"]:
+            text = (
+                _marked(page["snippet"], page["highlights"])
+                if page["snippet"]
+                else f"(found by {'+'.join(page['channels'])}; no text passage)"
+            )
+            typer.echo(f"   p.{page['page']}  {text}")
+    facets = facet_line(found["facets"])
+    if facets:
+        typer.echo(facets)
 
 
 def search(
@@ -73,10 +122,18 @@ def search(
             "clause.<category>=true|false, e.g. clause.termination_for_convenience=true."
         ),
     ] = None,
-    limit: Annotated[int, typer.Option(min=1, max=MAX_LIMIT, help="Pages to return.")] = 10,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the hits as a JSON list.")] = False,
+    limit: Annotated[int, typer.Option(min=1, max=MAX_LIMIT, help="Documents to return.")] = 10,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the result as the API answers it (documents, facets).")
+    ] = False,
 ) -> None:
-    """Find the pages that answer QUERY in the matters the user may see, narrowed by extracted terms.
+    """Find the documents, and their pages, that answer QUERY in the matters the user may see, narrowed
+    by extracted terms and clauses.
+
+    Each document is listed once, best first, with its matching pages and the passage that matched
+    (the question's words highlighted on a terminal). "Quoted words" must stand as a phrase. A relevance
+    is shown where it is calibrated; "No page answers this well; closest:" says the best one is under
+    the calibrated floor. The last line counts the clauses the filtered documents have.
 
     Goes through the running server (`server.url`, or the one `abstractor serve` started on this data
     home), else opens the index itself. Exit status: 0 ok (also with no hits); 2 unknown user, an
@@ -100,19 +157,11 @@ def search(
     if found["visual"] == "off":
         typer.echo(f"note: {VISUAL_OFF}", err=True)
     if as_json:
-        print_json(found["hits"])
+        print_json(found)
         return
-    for rank, hit in enumerate(found["hits"], 1):
-        terms = "; ".join(f"{k}={v}" for k, v in hit["fields"].items() if v not in (None, []))
-        unread = ", ".join(map(str, hit["failed_pages"]))
-        typer.echo(
-            f"{rank:>3}. document {hit['document']} page {hit['page']} ({hit['matter']})  "
-            f"score {hit['score']:.3f} by {'+'.join(hit['channels'])}"
-            + (f"  [{terms}]" if terms else "")
-            + (f"  ({hit['status']}: pages {unread} not read)" if unread else "")
-        )
-    if not found["hits"]:
-        typer.echo("no pages found", err=True)
+    show(found)
+    if not found["documents"]:
+        typer.echo("no documents found", err=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -37,9 +37,13 @@ def search(
         list[str] | None,
         Query(description="FIELD=VALUE, FIELD>=VALUE, FIELD<=VALUE or clause.<category>=true|false."),
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Documents to return.")] = 10,
 ) -> dict[str, Any]:
-    """The best pages for `q` in the caller's matters; `visual` says whether ColPali took part."""
+    """The best documents for `q` in the caller's matters, each with its best pages (snippet, highlights
+    as character spans into it, the passage's boxes on the page image); `"quoted words"` must stand as a
+    phrase. `relevance` is a calibrated probability or null (unknown); `answered` false means the best
+    document is under the calibrated floor (these are only the closest); `facets` counts, per clause,
+    the documents the filters admit that have it; `visual` says whether ColPali took part."""
     try:
         result = services.search(who, q, where=where or [], limit=limit, client=audit_client(request, who))
     except BadQueryError as error:
@@ -48,7 +52,7 @@ def search(
         raise HTTPException(status.HTTP_403_FORBIDDEN, str(error)) from None
     except IndexBusy:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "the index is busy; try again") from None
-    return {"hits": result.hits, "visual": "on" if result.visual else "off"}
+    return result.to_json()
 
 
 @router.get("/documents/{document_id}")

@@ -21,6 +21,11 @@ def f1_over_runs(labels: Sequence[str], history: Sequence[Metrics]) -> str:
     return line_chart(list(labels), series, "F1 over nights")
 
 
+def search_trend(labels: Sequence[str], ndcg_at_5: Sequence[float | None], *, title: str) -> str:
+    """The fused document nDCG@5 of one golden set's search runs, one point per run (oldest first)."""
+    return line_chart(list(labels), {"document nDCG@5 (fused)": list(ndcg_at_5)}, f"Search quality: {title}")
+
+
 def reliability(metrics: Metrics) -> str | None:
     bins = [b for b in metrics.reliability if b.count]
     if not bins:

@@ -26,8 +26,9 @@ class EmbedderConfig(BaseModel):
     # How the full page multi-vector is summarised for the HNSW prefetch (the full one reranks).
     pooling: Literal["rows_cols", "hierarchical"] = "rows_cols"
     pool_factor: int = Field(default=4, ge=1)  # hierarchical: tokens per pooled vector
-    chunk_words: int = Field(default=120, ge=8)  # MiniLM reads 256 word pieces: ~120-180 words
-    chunk_overlap: int = Field(default=30, ge=0)
+    # Passages: tesseract paragraphs, short ones joined, long ones cut (MiniLM reads ~180 words).
+    passage_min_words: int = Field(default=20, ge=1)
+    passage_max_words: int = Field(default=120, ge=8)
     bm25_k1: float = 1.2
     bm25_b: float = 0.75
-    bm25_avg_words: float = Field(default=300.0, gt=0)  # a typical contract page; fixed so vectors are stable
+    bm25_avg_words: float = Field(default=60.0, gt=0)  # a typical passage; fixed so vectors are stable

@@ -3,9 +3,8 @@
 Sparse: words -> stable 31-bit hash ids -> BM25 term-frequency saturation; the IDF half of BM25 is left to
 Qdrant's IDF modifier, which keeps it current as pages come and go. Queries carry weight 1 per term.
 
-Dense: one vector per page, the re-normalised mean of its chunks' vectors. One point per page keeps the
-index's unit the page, so filters, the matter ACL and fusion with the visual channel stay per page; a page
-holds a few chunks at most, so the mean loses little.
+Dense: one normalised sentence-transformers vector per passage (retrieval.passages keeps a passage inside
+what the model reads).
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from retrieval.embedders.config import EmbedderConfig
 from retrieval.index.base import SparseVector
@@ -46,14 +46,9 @@ class Bm25Encoder:
         return SparseVector(indices=ids, values=[counts[i] * (self.k1 + 1) / (counts[i] + norm) for i in ids])
 
     def encode_query(self, text: str) -> SparseVector | None:
-        ids = sorted({term_id(word) for word in tokenize(text)})
+        """Stop words are left out: "terminate for convenience" must not find pages by "for" alone."""
+        ids = sorted({term_id(word) for word in tokenize(text) if word not in ENGLISH_STOP_WORDS})
         return SparseVector(indices=ids, values=[1.0] * len(ids)) if ids else None
-
-
-def chunk_words(text: str, size: int, overlap: int) -> list[str]:
-    words = text.split()
-    step = max(1, size - overlap)
-    return [" ".join(words[start : start + size]) for start in range(0, max(1, len(words) - overlap), step)]
 
 
 def default_text_model() -> Path:
@@ -76,24 +71,9 @@ class DenseTextEmbedder:
             texts, batch_size=self.config.batch_size * 8, normalize_embeddings=True, convert_to_numpy=True
         ).astype(np.float32)  # (texts, dim)
 
-    def embed_pages(self, texts: list[str]) -> list[np.ndarray | None]:
-        """One normalised vector per page (None for a page without words)."""
-        chunks = [
-            chunk_words(t, self.config.chunk_words, self.config.chunk_overlap) if t.split() else []
-            for t in texts
-        ]
-        flat = [c for page in chunks for c in page]
-        vectors = self._encode(flat) if flat else np.zeros((0, self.dim), np.float32)  # (chunks, dim)
-        out: list[np.ndarray | None] = []
-        start = 0
-        for page in chunks:
-            if not page:
-                out.append(None)
-                continue
-            mean = vectors[start : start + len(page)].mean(axis=0)  # (dim,)
-            out.append(mean / np.linalg.norm(mean))
-            start += len(page)
-        return out
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        """One normalised vector per passage."""
+        return self._encode(texts) if texts else np.zeros((0, self.dim), np.float32)  # (passages, dim)
 
     def embed_query(self, text: str) -> np.ndarray:
         return self._encode([text])[0]  # (dim,)

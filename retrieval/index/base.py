@@ -1,8 +1,10 @@
 """The page-index contract: points, queries, filters, hits and the abstract `PageIndex`.
 
-A point is one page of one document in one matter. It may carry any of four vectors: the full ColPali
-multi-vector, its pooled summary (for the HNSW prefetch), a dense text vector and a BM25 sparse vector;
-a page embedded without a ColPali model simply has no visual vectors.
+A point is one page, or one passage of a page, of one document in one matter. A page point carries the
+full ColPali multi-vector and its pooled summary (for the HNSW prefetch); a passage point carries a dense
+text vector and a BM25 sparse vector, with its text and boxes in the payload. So the visual channel
+ranks pages and the text channels rank passages; `retrieval.fusion` brings them together per page. A
+page embedded without a ColPali model simply has no page point.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ _ID_NAMESPACE = uuid.UUID("6f1d2c8e-52a4-4f0e-9a57-0b3c1d9e4a21")
 
 VISUAL, POOLED, DENSE, SPARSE = "visual", "pooled", "dense", "sparse"  # vector names in both backends
 CHANNELS = (VISUAL, DENSE, SPARSE)  # what a Hit reports as having found it
+PAGE, PASSAGE = "page", "passage"  # the payload `kind` of a point
+TEXT_CHANNELS = (DENSE, SPARSE)  # the channels that rank passages
 
 
 class IndexBusy(RuntimeError):  # noqa: N818 - reads as the state, like FileExistsError
@@ -30,6 +34,10 @@ class IndexBusy(RuntimeError):  # noqa: N818 - reads as the state, like FileExis
 def page_point_id(matter: str, sha256: str, page: int) -> str:
     """The deterministic point id of one page: re-indexing a page overwrites it instead of adding one."""
     return str(uuid.uuid5(_ID_NAMESPACE, f"{matter}\x1f{sha256}\x1f{page}"))
+
+
+def passage_point_id(matter: str, sha256: str, page: int, passage: int) -> str:
+    return str(uuid.uuid5(_ID_NAMESPACE, f"{matter}\x1f{sha256}\x1f{page}\x1f{passage}"))
 
 
 class SparseVector(BaseModel):
@@ -47,7 +55,8 @@ class PagePoint(BaseModel):
     pooled: np.ndarray | None = None  # (pooled_tokens, visual_dim)
     dense_text: np.ndarray | None = None  # (text_dim,)
     sparse_text: SparseVector | None = None
-    payload: dict[str, Any]  # document_id, page, matter + the filterable fields of page_payload()
+    # document_id, page, matter, kind (+ a passage's text and boxes) + the filterable fields of page_payload()
+    payload: dict[str, Any]
 
     def dense_vectors(self) -> dict[str, list[Any]]:
         """The point's dense and multi-vectors by name, as the Qdrant clients take them (lists)."""
@@ -84,14 +93,14 @@ class IndexFilter(BaseModel):
     value_max: float | None = None
     clauses_present: list[str] = Field(default_factory=list)  # clause slugs the document must have
     clauses_absent: list[str] = Field(default_factory=list)  # slugs it must be known to lack
+    phrases: list[str] = Field(default_factory=list)  # exact phrases a passage must contain (text channels)
 
 
 class Hit(BaseModel):
     point_id: str
     document_id: str
     page: int
-    score: float  # MaxSim / cosine / BM25 when one channel answered, the RRF score when several did
-    channels: list[str] = Field(default_factory=list)
+    score: float  # the channel's own score: MaxSim (visual), cosine (dense) or BM25 (sparse)
     payload: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -111,8 +120,13 @@ class PageIndex(ABC):
         """Remove every page of a document, or of a whole matter (exactly one of the two)."""
 
     @abstractmethod
-    def search(self, query: PageQuery, limit: int, filter: IndexFilter) -> list[Hit]:
-        """Best pages first. Visual candidates come from the pooled vectors and are reranked by MaxSim."""
+    def search(self, query: PageQuery, depth: int, filter: IndexFilter) -> dict[str, list[Hit]]:
+        """Each channel of the query's own ranking, best first, `depth` long: pages for the visual channel
+        (candidates from the pooled vectors, reranked by MaxSim), passages for the text channels."""
+
+    @abstractmethod
+    def facet(self, key: str, filter: IndexFilter, limit: int) -> dict[str, int]:
+        """How many documents passing `filter` hold each value of the keyword field `key`."""
 
     @abstractmethod
     def count(self) -> int:

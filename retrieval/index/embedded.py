@@ -10,6 +10,8 @@ import qdrant_edge as qe
 
 from retrieval.index.base import (
     DENSE,
+    PAGE,
+    PASSAGE,
     POOLED,
     SPARSE,
     VISUAL,
@@ -66,56 +68,45 @@ class EmbeddedIndex(PageIndex):
         match = qe.FieldCondition(key, match=qe.MatchValue(value))
         self.shard.update(qe.UpdateOperation.delete_points_by_filter(qe.Filter(must=[match])))
 
-    def search(self, query: PageQuery, limit: int, filter: IndexFilter) -> list[Hit]:
+    def search(self, query: PageQuery, depth: int, filter: IndexFilter) -> dict[str, list[Hit]]:
         channels = query.channels()
         if not channels:
             raise ValueError("a page query needs at least one of multivector, dense_text, sparse_text")
         if not filter.matters:
-            return []  # access control: no matter granted, nothing visible
-        flt = edge_filter(filter)
-        depth = max(self.config.prefetch_limit, limit)
-        stages = {name: self._stage(name, query, flt, depth) for name in channels}
-        if len(stages) == 1:
-            ((name, stage),) = stages.items()
-            request = qe.QueryRequest(
-                limit=limit,
-                query=stage.query,
-                prefetches=stage.prefetches,
-                filter=flt,
-                params=stage.params,
-                with_payload=True,
-            )
-            return to_hits(self.shard.query(request), {name: None})
-        fused = qe.QueryRequest(
-            limit=limit,
-            query=qe.Fusion.Rrf(k=self.config.rrf_k),
-            prefetches=list(stages.values()),
-            filter=flt,
-            with_payload=True,
-        )
-        # The channel requests repeat the prefetches, to tell which channels found each fused hit.
-        alone = [
-            qe.QueryRequest(limit=depth, query=s.query, prefetches=s.prefetches, filter=flt, params=s.params)
-            for s in stages.values()
-        ]
-        results = self.shard.query_batch(qe.QueryBatchRequest([fused, *alone]))
-        return to_hits(results[0], {name: r for name, r in zip(stages, results[1:], strict=True)})
+            return {name: [] for name in channels}  # access control: no matter granted, nothing visible
+        requests = [self._request(name, query, filter, depth) for name in channels]
+        results = self.shard.query_batch(qe.QueryBatchRequest(requests))
+        return {name: to_hits(points) for name, points in zip(channels, results, strict=True)}
 
-    def _stage(self, name: str, query: PageQuery, flt: qe.Filter, depth: int) -> qe.Prefetch:
+    def _request(self, name: str, query: PageQuery, filter: IndexFilter, depth: int) -> qe.QueryRequest:
+        flt = edge_filter(filter, kind=PAGE if name == VISUAL else PASSAGE)
         if name == VISUAL:
             vectors = query.multivector.tolist()  # type: ignore[union-attr]
             pooled = qe.Prefetch(
-                limit=depth, query=qe.Query.Nearest(vectors, using=POOLED), filter=flt, params=self._params
+                limit=max(self.config.prefetch_limit, depth),
+                query=qe.Query.Nearest(vectors, using=POOLED),
+                filter=flt,
+                params=self._params,
             )  # HNSW over the pooled vectors finds candidates; MaxSim on the full ones reranks them
             rerank = qe.Query.Nearest(vectors, using=VISUAL)
-            return qe.Prefetch(limit=depth, query=rerank, prefetches=[pooled], filter=flt)
+            return qe.QueryRequest(
+                limit=depth, query=rerank, prefetches=[pooled], filter=flt, with_payload=True
+            )
         if name == DENSE:
-            dense = query.dense_text.tolist()  # type: ignore[union-attr]
-            return qe.Prefetch(
-                limit=depth, query=qe.Query.Nearest(dense, using=DENSE), filter=flt, params=self._params
+            nearest = qe.Query.Nearest(query.dense_text.tolist(), using=DENSE)  # type: ignore[union-attr]
+            return qe.QueryRequest(
+                limit=depth, query=nearest, filter=flt, params=self._params, with_payload=True
             )
         sparse = qe.SparseVector(query.sparse_text.indices, query.sparse_text.values)  # type: ignore[union-attr]
-        return qe.Prefetch(limit=depth, query=qe.Query.Nearest(sparse, using=SPARSE), filter=flt)
+        return qe.QueryRequest(
+            limit=depth, query=qe.Query.Nearest(sparse, using=SPARSE), filter=flt, with_payload=True
+        )
+
+    def facet(self, key: str, filter: IndexFilter, limit: int) -> dict[str, int]:
+        if not filter.matters:
+            return {}
+        request = qe.FacetRequest(key, limit=limit, exact=True, filter=edge_filter(filter, lead=True))
+        return {str(hit.value): int(hit.count) for hit in self.shard.facet(request).hits}
 
     def count(self) -> int:
         return self.shard.count(qe.CountRequest(exact=True))

@@ -8,11 +8,14 @@ from retrieval.index.base import DENSE, POOLED, SPARSE, VISUAL, IndexFilter
 from retrieval.index.config import IndexConfig
 from retrieval.index.payload import PAYLOAD_INDEXES, conditions
 
-_INDEX_KINDS = {
+_INDEX_KINDS: dict[str, qe.PayloadSchemaType | qe.TextIndexParams] = {
     "keyword": qe.PayloadSchemaType.Keyword,
     "integer": qe.PayloadSchemaType.Integer,
     "float": qe.PayloadSchemaType.Float,
     "datetime": qe.PayloadSchemaType.Datetime,
+    "text": qe.TextIndexParams(
+        tokenizer=qe.TokenizerType.Word, lowercase=True, phrase_matching=True, min_token_len=1
+    ),
 }
 _DATATYPES = {"float32": qe.VectorStorageDatatype.Float32, "float16": qe.VectorStorageDatatype.Float16}
 
@@ -51,10 +54,12 @@ def payload_index_operations() -> list[qe.UpdateOperation]:
     return [qe.UpdateOperation.create_field_index(k, _INDEX_KINDS[v]) for k, v in PAYLOAD_INDEXES.items()]
 
 
-def edge_filter(flt: IndexFilter) -> qe.Filter:
+def edge_filter(flt: IndexFilter, *, kind: str | None = None, lead: bool = False) -> qe.Filter:
     must: list[qe.FieldCondition] = []
-    for cond in conditions(flt):
-        if cond.kind == "any":
+    for cond in conditions(flt, kind=kind, lead=lead):
+        if cond.kind == "phrase":
+            must.append(qe.FieldCondition(cond.key, match=qe.MatchPhrase(cond.value)))
+        elif cond.kind == "any":
             must.append(qe.FieldCondition(cond.key, match=qe.MatchAny(cond.value)))
         elif cond.kind == "value":
             must.append(qe.FieldCondition(cond.key, match=qe.MatchValue(cond.value)))

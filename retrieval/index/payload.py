@@ -12,12 +12,17 @@ from typing import Any, Literal, NamedTuple
 from retrieval.index.base import IndexFilter
 from schemas.contract import ContractFields
 
-IndexKind = Literal["keyword", "integer", "float", "datetime"]
+IndexKind = Literal["keyword", "integer", "float", "datetime", "text"]
 # Every field a filter or a delete touches gets a payload index.
 PAYLOAD_INDEXES: dict[str, IndexKind] = {
     "matter": "keyword",
     "document_id": "keyword",
     "page": "integer",
+    "kind": "keyword",  # page (visual vectors) or passage (text vectors): each channel asks for its own
+    # 1 on exactly one point per document: facets count documents, not pages. An integer, not a bool:
+    # qdrant-edge's Python MatchValue(True) matches no point at all.
+    "lead": "integer",
+    "text": "text",  # a passage's words, for phrase search (a full-text index with phrase matching)
     "contract_type": "keyword",
     "parties": "keyword",
     "governing_law": "keyword",
@@ -31,10 +36,13 @@ PAYLOAD_INDEXES: dict[str, IndexKind] = {
 }
 
 
+LEAD = 1  # the `lead` value of a document's leading point
+
+
 class Condition(NamedTuple):
     key: str
-    kind: Literal["any", "value", "datetime", "float"]
-    value: Any  # list of keywords, one keyword, or a (gte, lte) pair with None for an open end
+    kind: Literal["any", "value", "datetime", "float", "phrase"]
+    value: Any  # list of keywords, one keyword or integer, a phrase, or a (gte, lte) pair (None: open end)
 
 
 def page_payload(
@@ -66,9 +74,16 @@ def _rfc3339(day: dt.date | None) -> str | None:
     return None if day is None else f"{day.isoformat()}T00:00:00Z"
 
 
-def conditions(flt: IndexFilter) -> list[Condition]:
-    """All conditions of a filter; they must all hold. The matter ACL is always the first."""
+def conditions(flt: IndexFilter, *, kind: str | None = None, lead: bool = False) -> list[Condition]:
+    """All conditions of a filter; they must all hold. The matter ACL is always the first.
+
+    `kind` narrows to page or passage points (a channel's own), `lead` to one point per document.
+    """
     found = [Condition("matter", "any", list(flt.matters))]
+    if kind is not None:
+        found.append(Condition("kind", "value", kind))
+    if lead:
+        found.append(Condition("lead", "value", LEAD))
     for key, value in (
         ("contract_type", flt.contract_type),
         ("parties", flt.party),
@@ -86,4 +101,5 @@ def conditions(flt: IndexFilter) -> list[Condition]:
     found += [Condition("clauses_absent", "value", slug) for slug in flt.clauses_absent]
     if flt.value_min is not None or flt.value_max is not None:
         found.append(Condition("contract_value", "float", (flt.value_min, flt.value_max)))
+    found += [Condition("text", "phrase", phrase) for phrase in flt.phrases]
     return found

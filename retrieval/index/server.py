@@ -10,6 +10,8 @@ from qdrant_client import QdrantClient, models
 
 from retrieval.index.base import (
     DENSE,
+    PAGE,
+    PASSAGE,
     POOLED,
     SPARSE,
     VISUAL,
@@ -76,58 +78,46 @@ class ServerIndex(PageIndex):
             self.collection, models.FilterSelector(filter=models.Filter(must=[match])), wait=True
         )
 
-    def search(self, query: PageQuery, limit: int, filter: IndexFilter) -> list[Hit]:
+    def search(self, query: PageQuery, depth: int, filter: IndexFilter) -> dict[str, list[Hit]]:
         channels = query.channels()
         if not channels:
             raise ValueError("a page query needs at least one of multivector, dense_text, sparse_text")
         if not filter.matters:
-            return []  # access control: no matter granted, nothing visible
-        flt = server_filter(filter)
-        depth = max(self.config.prefetch_limit, limit)
-        stages = {name: self._stage(name, query, flt, depth) for name in channels}
-        if len(stages) == 1:
-            ((name, stage),) = stages.items()
-            response = self._client.query_points(
-                self.collection,
-                query=stage.query,
-                using=stage.using,
-                prefetch=stage.prefetch,
-                query_filter=flt,
-                search_params=stage.params,
-                limit=limit,
-                with_payload=True,
-            )
-            return to_hits(response.points, {name: None})
-        fused = models.QueryRequest(
-            query=models.RrfQuery(rrf=models.Rrf(k=self.config.rrf_k)),
-            prefetch=list(stages.values()),
-            filter=flt,
-            limit=limit,
-            with_payload=True,
-        )
-        # The channel requests repeat the prefetches, to tell which channels found each fused hit.
-        alone = [
-            models.QueryRequest(
-                query=s.query, using=s.using, prefetch=s.prefetch, filter=flt, params=s.params, limit=depth
-            )
-            for s in stages.values()
-        ]
-        results = self._client.query_batch_points(self.collection, [fused, *alone])
-        return to_hits(results[0].points, {n: r.points for n, r in zip(stages, results[1:], strict=True)})
+            return {name: [] for name in channels}  # access control: no matter granted, nothing visible
+        requests = [self._request(name, query, filter, depth) for name in channels]
+        results = self._client.query_batch_points(self.collection, requests)
+        return {name: to_hits(r.points) for name, r in zip(channels, results, strict=True)}
 
-    def _stage(self, name: str, query: PageQuery, flt: models.Filter, depth: int) -> models.Prefetch:
+    def _request(self, name: str, query: PageQuery, filter: IndexFilter, depth: int) -> models.QueryRequest:
+        flt = server_filter(filter, kind=PAGE if name == VISUAL else PASSAGE)
         if name == VISUAL:
             vectors = query.multivector.tolist()  # type: ignore[union-attr]
             pooled = models.Prefetch(
-                query=vectors, using=POOLED, filter=flt, params=self._params, limit=depth
+                query=vectors,
+                using=POOLED,
+                filter=flt,
+                params=self._params,
+                limit=max(self.config.prefetch_limit, depth),
             )
             # HNSW over the pooled vectors finds candidates; MaxSim on the full ones reranks them.
-            return models.Prefetch(query=vectors, using=VISUAL, prefetch=[pooled], filter=flt, limit=depth)
+            return models.QueryRequest(
+                query=vectors, using=VISUAL, prefetch=[pooled], filter=flt, limit=depth, with_payload=True
+            )
         if name == DENSE:
             dense = query.dense_text.tolist()  # type: ignore[union-attr]
-            return models.Prefetch(query=dense, using=DENSE, filter=flt, params=self._params, limit=depth)
+            return models.QueryRequest(
+                query=dense, using=DENSE, filter=flt, params=self._params, limit=depth, with_payload=True
+            )
         sparse = models.SparseVector(indices=query.sparse_text.indices, values=query.sparse_text.values)  # type: ignore[union-attr]
-        return models.Prefetch(query=sparse, using=SPARSE, filter=flt, limit=depth)
+        return models.QueryRequest(query=sparse, using=SPARSE, filter=flt, limit=depth, with_payload=True)
+
+    def facet(self, key: str, filter: IndexFilter, limit: int) -> dict[str, int]:
+        if not filter.matters:
+            return {}
+        response = self._client.facet(
+            self.collection, key, facet_filter=server_filter(filter, lead=True), limit=limit, exact=True
+        )
+        return {str(hit.value): int(hit.count) for hit in response.hits}
 
     def count(self) -> int:
         return self._client.count(self.collection, exact=True).count

@@ -8,11 +8,18 @@ from retrieval.index.base import DENSE, POOLED, SPARSE, VISUAL, IndexFilter
 from retrieval.index.config import IndexConfig
 from retrieval.index.payload import PAYLOAD_INDEXES, conditions
 
-PAYLOAD_SCHEMAS = {
+PAYLOAD_SCHEMAS: dict[str, models.PayloadSchemaType | models.TextIndexParams] = {
     "keyword": models.PayloadSchemaType.KEYWORD,
     "integer": models.PayloadSchemaType.INTEGER,
     "float": models.PayloadSchemaType.FLOAT,
     "datetime": models.PayloadSchemaType.DATETIME,
+    "text": models.TextIndexParams(
+        type=models.TextIndexType.TEXT,
+        tokenizer=models.TokenizerType.WORD,
+        lowercase=True,
+        phrase_matching=True,
+        min_token_len=1,
+    ),
 }
 _DATATYPES = {"float32": models.Datatype.FLOAT32, "float16": models.Datatype.FLOAT16}
 
@@ -44,14 +51,16 @@ def hnsw_config(config: IndexConfig) -> models.HnswConfigDiff:
     return models.HnswConfigDiff(m=config.hnsw_m, ef_construct=config.hnsw_ef_construct)
 
 
-def payload_indexes() -> dict[str, models.PayloadSchemaType]:
+def payload_indexes() -> dict[str, models.PayloadSchemaType | models.TextIndexParams]:
     return {key: PAYLOAD_SCHEMAS[kind] for key, kind in PAYLOAD_INDEXES.items()}
 
 
-def server_filter(flt: IndexFilter) -> models.Filter:
+def server_filter(flt: IndexFilter, *, kind: str | None = None, lead: bool = False) -> models.Filter:
     must: list[models.Condition] = []
-    for cond in conditions(flt):
-        if cond.kind == "any":
+    for cond in conditions(flt, kind=kind, lead=lead):
+        if cond.kind == "phrase":
+            must.append(models.FieldCondition(key=cond.key, match=models.MatchPhrase(phrase=cond.value)))
+        elif cond.kind == "any":
             must.append(models.FieldCondition(key=cond.key, match=models.MatchAny(any=cond.value)))
         elif cond.kind == "value":
             must.append(models.FieldCondition(key=cond.key, match=models.MatchValue(value=cond.value)))

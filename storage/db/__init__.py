@@ -16,6 +16,7 @@ from storage.db.models import (
     Role,
     Run,
     RunItem,
+    SearchEvalRun,
     StageState,
     User,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "Role",
     "Run",
     "RunItem",
+    "SearchEvalRun",
     "StageState",
     "User",
     "open_database",

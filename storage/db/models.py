@@ -228,6 +228,28 @@ class EvalRun(Base):
     regressed_fields: Mapped[list[Any]] = mapped_column(JSON, default=list)
 
 
+class SearchEvalRun(Base):
+    """One scoring of search on a golden set's query set; the search-quality trend and its baseline."""
+
+    __tablename__ = "search_eval_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    goldset: Mapped[str] = mapped_column(String(1000))
+    split: Mapped[str] = mapped_column(String(16))
+    variant: Mapped[str] = mapped_column(String(16))
+    encoder_version: Mapped[str] = mapped_column(Text)  # what embedded the passages and pages
+    queries_hash: Mapped[str] = mapped_column(String(64))
+    queries: Mapped[int] = mapped_column(Integer)
+    documents: Mapped[int] = mapped_column(Integer)
+    ndcg_at_5: Mapped[float | None] = mapped_column(Float)  # fused, document level: the headline
+    metrics: Mapped[dict[str, Any]] = mapped_column(JSON)  # {channel set: goldset SearchMetrics JSON}
+    report_dir: Mapped[str | None] = mapped_column(String(1000))
+    # The last accepted run of a golden set, split and variant is the regression gate's baseline.
+    accepted: Mapped[bool] = mapped_column(Boolean, default=False)
+    regressed_metrics: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+
 class Calibration(Base):
     """An escalation threshold picked on the golden set's dev split; the cascade reads the newest one."""
 

@@ -22,6 +22,7 @@ from storage.db.models import (
     Matter,
     Run,
     RunItem,
+    SearchEvalRun,
     User,
     utcnow,
 )
@@ -222,6 +223,53 @@ def eval_runs(db: Database) -> list[dict[str, Any]]:
             }
             for run in runs
         ]
+
+
+def _headline(metrics: dict[str, Any]) -> dict[str, dict[str, float | None]]:
+    """Per channel set, the means the reports page shows (a level without graded queries is None)."""
+
+    def mean(level: dict[str, Any] | None, figure: str) -> float | None:
+        return None if level is None else level[figure]["mean"]
+
+    return {
+        name: {
+            "ndcg_at_5": mean(found.get("documents"), "ndcg_at_5"),
+            "ndcg_at_10": mean(found.get("documents"), "ndcg_at_10"),
+            "recall_at_10": mean(found.get("documents"), "recall_at_10"),
+            "mrr": mean(found.get("documents"), "mrr"),
+            "page_ndcg_at_5": mean(found.get("pages"), "ndcg_at_5"),
+            "correct_abstentions": found.get("correct_abstentions"),
+        }
+        for name, found in metrics.items()
+    }
+
+
+def search_eval_runs(db: Database) -> list[dict[str, Any]]:
+    """Every stored search-quality run, oldest first, with each channel set's headline figures."""
+    with db.session() as session:
+        return [
+            {
+                "id": run.id,
+                "created_at": run.created_at,
+                "goldset": run.goldset,
+                "split": run.split,
+                "variant": run.variant,
+                "queries": run.queries,
+                "documents": run.documents,
+                "ndcg_at_5": run.ndcg_at_5,
+                "channels": _headline(run.metrics),
+                "accepted": run.accepted,
+                "regressed_metrics": run.regressed_metrics,
+                "has_report": run.report_dir is not None,
+            }
+            for run in session.scalars(select(SearchEvalRun).order_by(SearchEvalRun.id))
+        ]
+
+
+def search_eval_report_dir(db: Database, run_id: int) -> str | None:
+    with db.session() as session:
+        run = session.get(SearchEvalRun, run_id)
+        return None if run is None else run.report_dir
 
 
 def eval_run(db: Database, run_id: int) -> tuple[dict[str, Any], str | None] | None:

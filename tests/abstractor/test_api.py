@@ -57,36 +57,31 @@ def test_search_needs_a_valid_token(api):
         assert response.status_code == 401
 
 
+DOCUMENT_KEYS = {"document", "file", "matter", "relevance", "status", "failed_pages", "fields", "pages"}
+PAGE_KEYS = {"page", "channels", "thumbnail", "snippet", "highlights", "boxes"}
+
+
+def _search(client: TestClient, tokens: dict[str, str], user: str, q: str, **params) -> dict:
+    response = client.get("/api/search", params={"q": q, **params}, headers=_as(tokens, user))
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
 def test_search_returns_only_the_callers_matters(api):
     client, tokens, ids = api
-    response = client.get(
-        "/api/search",
-        params={"q": "Horizon Biotech Massachusetts", "limit": 20},
-        headers=_as(tokens, "alice"),
-    )
-    assert response.status_code == 200
-    body = response.json()
+    body = _search(client, tokens, "alice", "Horizon Biotech Massachusetts", limit=20)
+    assert set(body) == {"documents", "answered", "visual", "facets"}
     assert body["visual"] == "off"
-    assert body["hits"] and {hit["matter"] for hit in body["hits"]} == {"alpha"}
-    assert body["hits"][0]["document"] == ids[("alpha", "nda-0021.pdf")]
-    assert set(body["hits"][0]) == {
-        "document",
-        "page",
-        "score",
-        "channels",
-        "matter",
-        "status",
-        "failed_pages",
-        "fields",
-        "thumbnail",
-    }
-    assert body["hits"][0]["status"] in ("ok", "needs_review") and body["hits"][0]["failed_pages"] == []
-    crafted = client.get(
-        "/api/search", params={"q": "agreement", "where": "matter=beta"}, headers=_as(tokens, "alice")
-    )
-    assert crafted.status_code == 200 and crafted.json()["hits"] == []
-    both = client.get("/api/search", params={"q": "agreement", "limit": 50}, headers=_as(tokens, "root"))
-    assert {hit["matter"] for hit in both.json()["hits"]} == {"alpha", "beta"}
+    assert body["documents"] and {d["matter"] for d in body["documents"]} == {"alpha"}
+    first = body["documents"][0]
+    assert first["document"] == ids[("alpha", "nda-0021.pdf")] and first["file"] == "nda-0021.pdf"
+    assert set(first) == DOCUMENT_KEYS and first["pages"] and set(first["pages"][0]) == PAGE_KEYS
+    assert first["status"] in ("ok", "needs_review") and first["failed_pages"] == []
+    assert first["pages"][0]["thumbnail"] == f"/api/documents/{first['document']}/pages/1/thumbnail"
+    crafted = _search(client, tokens, "alice", "agreement", where="matter=beta")
+    assert crafted["documents"] == [] and crafted["facets"] == {}  # no counts of another matter either
+    both = _search(client, tokens, "root", "agreement", limit=50)
+    assert {d["matter"] for d in both["documents"]} == {"alpha", "beta"}
     assert (
         client.get(
             "/api/search", params={"q": "x", "where": "value>3"}, headers=_as(tokens, "alice")
@@ -94,6 +89,71 @@ def test_search_returns_only_the_callers_matters(api):
         == 400
     )
     assert client.get("/api/search", params={"q": "salary"}, headers=_as(tokens, "ann")).status_code == 403
+    assert client.get("/api/search", params={"q": '""'}, headers=_as(tokens, "alice")).status_code == 400
+
+
+def test_search_groups_pages_by_document_in_a_stable_order(api):
+    client, tokens, ids = api
+    body = _search(client, tokens, "root", "agreement party term", limit=50)
+    documents = [d["document"] for d in body["documents"]]
+    assert len(documents) == len(set(documents)) == len(ids)  # every document once, none twice
+    for document in body["documents"]:
+        pages = [p["page"] for p in document["pages"]]
+        assert pages and len(pages) == len(set(pages)), document["file"]
+        base = f"/api/documents/{document['document']}/pages"
+        assert [p["thumbnail"] for p in document["pages"]] == [f"{base}/{n}/thumbnail" for n in pages]
+    # The same question over the same index lists the same documents, pages and snippets in the same order.
+    assert _search(client, tokens, "root", "agreement party term", limit=50) == body
+    # The limit counts documents, not pages.
+    two = _search(client, tokens, "root", "agreement party term", limit=2)["documents"]
+    assert [d["document"] for d in two] == documents[:2]
+
+
+def test_snippets_highlight_the_questions_words_and_boxes_lie_on_the_page(api):
+    client, tokens, _ = api
+    body = _search(client, tokens, "alice", "Horizon Biotech Massachusetts")
+    asked = {"horizon", "biotech", "massachusetts"}
+    marked: set[str] = set()
+    for document in body["documents"]:
+        for page in document["pages"]:
+            snippet = page["snippet"]
+            assert snippet is not None  # text search found it: there is a passage
+            for start, end in page["highlights"]:
+                assert 0 <= start < end <= len(snippet)
+                marked.add(snippet[start:end].lower())
+            assert all(word in asked for word in marked), marked  # only the question's words
+            for left, top, right, bottom in page["boxes"]:
+                assert 0 <= left < right <= 1700 and 0 <= top < bottom <= 2200  # the page image in pixels
+            assert page["boxes"], page
+    assert {"horizon", "biotech"} <= marked
+    best = body["documents"][0]["pages"][0]
+    spans = [best["snippet"][s:e] for s, e in best["highlights"]]
+    assert "Horizon" in spans and "Biotech" in spans
+
+
+def test_relevance_is_a_probability_or_null_and_answered_says_whether_the_floor_was_met(api):
+    client, tokens, _ = api
+    body = _search(client, tokens, "root", "agreement", limit=50)
+    relevances = [d["relevance"] for d in body["documents"]]
+    assert all(r is None or 0.0 <= r <= 1.0 for r in relevances)
+    assert body["answered"] in (True, False, None)
+    if body["answered"] is None:  # no calibration for this encoder: no document gets a number
+        assert relevances == [None] * len(relevances)
+    assert "score" not in body["documents"][0] and "score" not in body["documents"][0]["pages"][0]
+
+
+def test_a_quoted_phrase_must_stand_in_the_matching_passage(api):
+    client, tokens, ids = api
+    loose = _search(client, tokens, "root", "statement of work", limit=50)
+    phrase = _search(client, tokens, "root", '"statement of work"', limit=50)
+    assert len(loose["documents"]) > 1
+    assert [d["document"] for d in phrase["documents"]] == [ids[("alpha", "sow-0023.pdf")]]
+    for page in phrase["documents"][0]["pages"]:
+        spans = [page["snippet"][s:e] for s, e in page["highlights"]]
+        assert "statement of work" in " ".join(page["snippet"].lower().split())
+        assert any(" ".join(span.lower().split()) == "statement of work" for span in spans), spans
+    nowhere = _search(client, tokens, "root", 'agreement "work statement"', limit=50)
+    assert nowhere["documents"] == []  # the words are there, never in that order
 
 
 def test_search_where_takes_clause_filters_and_refuses_bad_ones_with_400(stored_clauses, api):
@@ -102,10 +162,22 @@ def test_search_where_takes_clause_filters_and_refuses_bad_ones_with_400(stored_
     params = {"q": "agreement", "limit": 50, "where": "clause.anti_assignment=true"}
     found = client.get("/api/search", params=params, headers=root)
     assert found.status_code == 200
-    assert {hit["document"] for hit in found.json()["hits"]} == {ids[("beta", "nda-0077.pdf")]}
+    assert {d["document"] for d in found.json()["documents"]} == {ids[("beta", "nda-0077.pdf")]}
     for bad in ("clause.anti_assignment=yes", "clause.assignment=true"):
         refused = client.get("/api/search", params={"q": "agreement", "where": bad}, headers=root)
         assert refused.status_code == 400 and "clause.a" in refused.json()["detail"], bad
+
+
+def test_facets_count_the_admitted_documents_per_clause_in_the_callers_matters(stored_clauses, api):
+    client, tokens, _ = api
+    everything = _search(client, tokens, "root", "agreement", limit=50)
+    assert everything["facets"] == {"termination_for_convenience": 1, "anti_assignment": 1}
+    # The filters narrow the counts: nda-0077 has anti-assignment and not termination for convenience.
+    narrowed = _search(client, tokens, "root", "agreement", where="clause.anti_assignment=true")
+    assert narrowed["facets"] == {"anti_assignment": 1}
+    # A lawyer counts only their matters: sow-0023 is alpha's, nda-0077 beta's.
+    assert _search(client, tokens, "alice", "agreement")["facets"] == {"termination_for_convenience": 1}
+    assert _search(client, tokens, "bob", "agreement")["facets"] == {"anti_assignment": 1}
 
 
 def test_documents_and_pages_only_through_the_callers_matters(api):

@@ -6,18 +6,23 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import httpx
 import pytest
+import uvicorn
 from typer.testing import CliRunner
 
 from abstractor.cli import app
+from abstractor.cli.search import show
 from abstractor.jobs import ingest_job
 from abstractor.settings import Settings
+from abstractor.web.app import create_app
 from pipeline.ingest import run_ingest
 from pipeline.ingest_setup import build_context
 
@@ -29,25 +34,125 @@ def cli(*args: str):
     return CliRunner().invoke(app, list(args))
 
 
-def test_search_prints_hits_as_json_and_says_visual_search_is_off(search_home):
+DOCUMENT_LINE = re.compile(r"^(\d+)\. (\S+) \(matter (\w+), document (\d+)\)(  relevance \d\.\d\d)?$")
+PAGE_LINE = re.compile(r"^   p\.(\d+)  (.+)$")
+BOLD_UNDERLINED = re.compile(r"\x1b\[1m\x1b\[4m(.+?)\x1b\[0m")
+
+
+def test_search_prints_the_result_as_json_and_says_visual_search_is_off(search_home):
     result = cli("search", "Horizon Biotech Massachusetts", "--as", "alice", "--json", "--limit", "3")
     assert result.exit_code == 0, result.output
-    hits = json.loads(result.stdout)
-    assert 1 <= len(hits) <= 3 and {hit["matter"] for hit in hits} == {"alpha"}
-    assert set(hits[0]) == {
+    found = json.loads(result.stdout)
+    assert set(found) == {"documents", "answered", "visual", "facets"} and found["visual"] == "off"
+    documents = found["documents"]
+    assert 1 <= len(documents) <= 3 and {d["matter"] for d in documents} == {"alpha"}
+    assert documents[0]["file"] == "nda-0021.pdf" and documents[0]["pages"][0]["snippet"]
+    assert set(documents[0]) == {
         "document",
-        "page",
-        "score",
-        "channels",
+        "file",
         "matter",
+        "relevance",
         "status",
         "failed_pages",
         "fields",
-        "thumbnail",
+        "pages",
     }
     assert "visual search is off" in result.stderr
+
+
+def test_search_prints_documents_once_each_with_their_pages_and_snippets(search_home):
+    args = ("search", "Horizon Biotech Massachusetts", "--as", "root", "--limit", "20")
+    found = json.loads(cli(*args, "--json").stdout)
+    printed = cli(*args)
+    assert printed.exit_code == 0, printed.output
+    lines = printed.stdout.splitlines()
+    heads = [m for m in map(DOCUMENT_LINE.match, lines) if m]
+    assert [(m[2], m[3], int(m[4])) for m in heads] == [
+        (d["file"], d["matter"], d["document"]) for d in found["documents"]
+    ]
+    assert [int(m[1]) for m in heads] == list(range(1, len(heads) + 1))
+    # No calibration, no number: relevance is printed only when the search knows it.
+    assert [bool(m[5]) for m in heads] == [d["relevance"] is not None for d in found["documents"]]
+    pages = [m for m in map(PAGE_LINE.match, lines) if m]
+    assert [int(m[1]) for m in pages] == [p["page"] for d in found["documents"] for p in d["pages"]]
+    assert pages[0][2] == found["documents"][0]["pages"][0]["snippet"]  # a pipe gets the plain text
+    assert "Horizon Biotech" in pages[0][2] and "\x1b[" not in printed.stdout
+    assert lines.index(heads[1][0]) > lines.index(pages[0][0])  # a document's pages stand under it
     table = cli("search", "statement of work", "--as", "root", "--where", "governing_law=Colorado")
-    assert table.exit_code == 0 and "Colorado" in table.stdout
+    assert (
+        table.exit_code == 0 and "Colorado" in table.stdout and "sow-0023.pdf (matter alpha" in table.stdout
+    )
+
+
+def test_on_a_terminal_the_highlighted_words_are_bold_and_underlined(search_home):
+    found = json.loads(cli("search", "Horizon Biotech", "--as", "alice", "--json").stdout)
+    best = found["documents"][0]["pages"][0]
+    coloured = CliRunner().invoke(app, ["search", "Horizon Biotech", "--as", "alice"], color=True)
+    assert coloured.exit_code == 0, coloured.output
+    line = next(line for line in coloured.stdout.splitlines() if line.startswith("   p."))
+    assert BOLD_UNDERLINED.findall(line) == [best["snippet"][s:e] for s, e in best["highlights"]]
+    assert {"Horizon", "Biotech"} <= set(BOLD_UNDERLINED.findall(line))
+    assert BOLD_UNDERLINED.sub(r"\1", line) == f"   p.{best['page']}  {best['snippet']}"
+
+
+def test_the_printer_says_when_no_page_answers_well_and_shows_known_relevance_only(capsys):
+    found = {
+        "documents": [
+            {
+                "document": 12,
+                "file": "nda-0021.pdf",
+                "matter": "alpha",
+                "relevance": 0.834,
+                "status": "partial",
+                "failed_pages": [4],
+                "fields": {"governing_law": "Delaware", "parties": []},
+                "pages": [
+                    {
+                        "page": 3,
+                        "channels": ["dense", "sparse"],
+                        "thumbnail": "/t",
+                        "snippet": "either party may terminate",
+                        "highlights": [[19, 28]],
+                        "boxes": [],
+                    },
+                    {
+                        "page": 5,
+                        "channels": ["visual"],
+                        "thumbnail": "/t",
+                        "snippet": None,
+                        "highlights": [],
+                        "boxes": [],
+                    },
+                ],
+            },
+            {
+                "document": 7,
+                "file": "sow-0001.pdf",
+                "matter": "beta",
+                "relevance": None,
+                "status": "ok",
+                "failed_pages": [],
+                "fields": {},
+                "pages": [],
+            },
+        ],
+        "answered": False,
+        "visual": "on",
+        "facets": {"anti_assignment": 2, "termination_for_convenience": 4, "change_of_control": 0},
+    }
+    show(found)
+    assert capsys.readouterr().out.splitlines() == [
+        "No page answers this well; closest:",
+        "1. nda-0021.pdf (matter alpha, document 12)  relevance 0.83",
+        "   terms: governing_law=Delaware",
+        "   partial: pages 4 not read; the terms come from the others",
+        "   p.3  either party may terminate",
+        "   p.5  (found by visual; no text passage)",
+        "2. sow-0001.pdf (matter beta, document 7)",
+        "clauses: termination_for_convenience 4 · anti_assignment 2",
+    ]
+    show({**found, "answered": True, "documents": found["documents"][1:], "facets": {}})
+    assert capsys.readouterr().out.splitlines() == ["1. sow-0001.pdf (matter beta, document 7)"]
 
 
 def test_search_refusals_exit_2(search_home):
@@ -56,14 +161,16 @@ def test_search_refusals_exit_2(search_home):
     assert analyst.exit_code == 2 and "analyst" in analyst.stderr
     assert cli("search", "x", "--as", "alice", "--where", "effective_date>=soon").exit_code == 2
     crafted = cli("search", "agreement", "--as", "alice", "--where", "matter=beta", "--json")
-    assert crafted.exit_code == 0 and json.loads(crafted.stdout) == []
+    assert crafted.exit_code == 0 and json.loads(crafted.stdout)["documents"] == []
+    empty = cli("search", "agreement", "--as", "alice", "--where", "matter=beta")
+    assert empty.exit_code == 0 and empty.stdout == "" and "no documents found" in empty.stderr
 
 
 def _documents_found(*where: str) -> set[int]:
     args = [arg for clause in where for arg in ("--where", clause)]
     result = cli("search", "agreement", "--as", "root", *args, "--json", "--limit", "100")
     assert result.exit_code == 0, result.output
-    return {hit["document"] for hit in json.loads(result.stdout)}
+    return {document["document"] for document in json.loads(result.stdout)["documents"]}
 
 
 def test_search_filters_on_clauses_present_and_absent_inside_the_index(stored_clauses):
@@ -77,6 +184,53 @@ def test_search_filters_on_clauses_present_and_absent_inside_the_index(stored_cl
     }
     assert _documents_found("clause.anti_assignment=true", "clause.termination_for_convenience=true") == set()
     assert _documents_found("clause.change_of_control=false") == set()  # unknown everywhere
+
+
+def test_search_prints_the_clause_facets_of_the_filtered_documents(stored_clauses):
+    every = cli("search", "agreement", "--as", "root")
+    assert every.stdout.splitlines()[-1] == "clauses: anti_assignment 1 · termination_for_convenience 1"
+    narrowed = cli("search", "agreement", "--as", "root", "--where", "clause.anti_assignment=true")
+    assert narrowed.stdout.splitlines()[-1] == "clauses: anti_assignment 1"
+    mine = cli("search", "agreement", "--as", "alice")
+    assert mine.stdout.splitlines()[-1] == "clauses: termination_for_convenience 1"  # alpha's only
+    where = ("--where", "matter=alpha", "--where", "clause.anti_assignment=true")
+    assert "clauses:" not in cli("search", "agreement", "--as", "root", *where).stdout
+
+
+def test_through_a_running_server_the_search_prints_what_it_prints_in_process(
+    stored_clauses, free_port, monkeypatch
+):
+    queries = [
+        ("search", "Horizon Biotech Massachusetts", "--as", "root"),
+        ("search", '"statement of work"', "--as", "alice"),
+        ("search", "agreement", "--as", "bob", "--where", "clause.anti_assignment=true", "--limit", "2"),
+    ]
+    queries += [(*args, "--json") for args in queries]
+    in_process = [cli(*args) for args in queries]
+    assert all(result.exit_code == 0 for result in in_process), [r.output for r in in_process]
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(Settings()), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 120
+        while not server.started:
+            assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.1)
+        monkeypatch.setenv("ABSTRACTOR_SERVER__URL", f"http://127.0.0.1:{port}")
+        through = [cli(*args) for args in queries]
+    finally:
+        server.should_exit = True
+        thread.join(timeout=60)
+    for args, local, remote in zip(queries, in_process, through, strict=True):
+        assert remote.exit_code == 0, remote.output
+        assert remote.stdout == local.stdout, args
+    # They did go through the server: its audit rows carry the address the CLI called from.
+    lines = [json.loads(line) for line in cli("audit", "export").stdout.splitlines()]
+    served = [e for e in lines if e["action"] == "search" and e["client"].startswith("127.0.0.1")]
+    assert len(served) == len(queries)
 
 
 def test_bad_clause_filters_exit_2_and_say_why(search_home):
@@ -126,7 +280,7 @@ def test_hold_refuses_purge_with_exit_2_and_release_allows_it(search_home):
     done = cli("purge", "--matter", "beta", "--json")
     assert done.exit_code == 0, done.output
     assert len(json.loads(done.stdout)["documents"]) == 3
-    assert json.loads(cli("search", "agreement", "--as", "bob", "--json").stdout) == []
+    assert json.loads(cli("search", "agreement", "--as", "bob", "--json").stdout)["documents"] == []
     assert cli("purge", "--matter", "beta").exit_code == 2  # nothing left by that name
     assert cli("purge").exit_code == 2
     assert cli("hold", "--matter", "nowhere").exit_code == 2
@@ -142,8 +296,8 @@ def test_reindex_rebuilds_from_the_database_and_blobs(search_home):
         "partial": 0,
         "failed": 0,
     }
-    hits = json.loads(cli("search", "Harbor Textiles Colorado", "--as", "alice", "--json").stdout)
-    assert hits and hits[0]["matter"] == "alpha"
+    found = json.loads(cli("search", "Harbor Textiles Colorado", "--as", "alice", "--json").stdout)
+    assert found["documents"] and found["documents"][0]["matter"] == "alpha"
 
 
 def _run(home: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -199,7 +353,7 @@ def test_server_and_ingest_at_once_and_new_pages_become_searchable(
                 env=env,
             )
             assert found.returncode == 0, found.stderr
-            if json.loads(found.stdout):
+            if json.loads(found.stdout)["documents"]:
                 break
             assert time.monotonic() < deadline, "the server never applied the outbox"
             time.sleep(0.5)

@@ -55,8 +55,10 @@ def test_the_nightly_eval_scores_both_shipped_sets_each_into_its_own_report(
 ) -> None:
     monkeypatch.setenv("ABSTRACTOR_DATA_HOME", str(tmp_path / "home"))
     jobs = scheduled_eval_job()
-    assert [(job.goldset_name, job.split, job.variant) for job in jobs] == [
-        ("synthetic", "test", "scanned"),
-        ("cuad", "test", "scanned"),
+    # Extraction on both sets; search too on cuad, the set with a query set.
+    assert [(type(job).__name__, job.goldset_name, job.split, job.variant) for job in jobs] == [
+        ("EvalJob", "synthetic", "test", "scanned"),
+        ("EvalJob", "cuad", "test", "scanned"),
+        ("SearchEvalJob", "cuad", "test", "scanned"),
     ]
-    assert len({job.out_dir for job in jobs}) == 2
+    assert len({job.out_dir for job in jobs}) == 3

@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 from retrieval.index import IndexConfig, PageIndex, PagePoint, open_index, page_point_id
-from retrieval.index.base import SparseVector
-from retrieval.index.payload import page_payload
+from retrieval.index.base import PAGE, PASSAGE, SparseVector, passage_point_id
+from retrieval.index.payload import LEAD, page_payload
 from schemas.contract import ContractFields, ContractType, Money, Party
 
 DIM, TEXT_DIM = 128, 384
@@ -102,29 +102,44 @@ class Corpus:
 
     @staticmethod
     def build(seed: int = 0, *, visual: bool = True, pages: int = 2) -> list[PagePoint]:
-        """Pages per document; page 1 carries its document's own term id (1000 + doc index)."""
+        """Per document and page a passage point (text vectors) and, with `visual`, a page point.
+
+        Page 1's passage carries its document's own term id (1000 + doc index); term 7 is on every page.
+        The points come page point first, then passage, page by page; each document's first one leads.
+        """
         rng = np.random.default_rng(seed)
         points = []
         for number, doc in enumerate(Corpus.DOCS):
             matter = Corpus.DOCS[doc][0]
             sha = hashlib.sha256(doc.encode()).hexdigest()
             for page in range(1, pages + 1):
-                multivector = Corpus.unit(rng, 24, DIM) if visual else None  # (tokens, dim)
+                payload = page_payload(doc, page, matter, Corpus.fields(doc))
+                if visual:
+                    multivector = Corpus.unit(rng, 24, DIM)  # (tokens, dim)
+                    points.append(
+                        PagePoint(
+                            id=page_point_id(matter, sha, page),
+                            multivector=multivector,
+                            pooled=multivector.reshape(6, 4, DIM).mean(axis=1),  # (6, dim)
+                            payload={**payload, "kind": PAGE},
+                        )
+                    )
                 points.append(
                     PagePoint(
-                        id=page_point_id(matter, sha, page),
-                        multivector=multivector,
-                        pooled=multivector.reshape(6, 4, DIM).mean(axis=1)
-                        if multivector is not None
-                        else None,
+                        id=passage_point_id(matter, sha, page, 0),
                         dense_text=Corpus.unit(rng, TEXT_DIM),
-                        sparse_text=Corpus.sparse(
-                            [1000 + number, 7] if page == 1 else [7, 8]
-                        ),  # 7: on every page
-                        payload=page_payload(doc, page, matter, Corpus.fields(doc)),
+                        sparse_text=Corpus.sparse([1000 + number, 7] if page == 1 else [7, 8]),
+                        payload={**payload, "kind": PASSAGE, "passage": 0, "text": Corpus.TEXTS[page]},
                     )
                 )
+            first = next(p for p in points if p.payload["document_id"] == doc)
+            first.payload["lead"] = LEAD
         return points
+
+    TEXTS: ClassVar[dict[int, str]] = {
+        1: "Either party may terminate this Agreement for convenience.",
+        2: "This Agreement may not be assigned; convenience of the parties aside.",
+    }
 
     @staticmethod
     def maxsim(query: np.ndarray, page: np.ndarray) -> float:

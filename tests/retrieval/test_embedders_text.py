@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from retrieval.embedders.config import EmbedderConfig
-from retrieval.embedders.text import Bm25Encoder, DenseTextEmbedder, chunk_words, term_id, tokenize
+from retrieval.embedders.text import Bm25Encoder, DenseTextEmbedder, term_id, tokenize
 from retrieval.index import IndexConfig, IndexFilter, PagePoint, PageQuery, open_index, page_point_id
 
 PAGES = [
@@ -28,30 +28,32 @@ def test_sparse_vectors_are_deterministic() -> None:
     assert first is not None and first.indices == sorted(set(first.indices))
     assert tokenize("Tenant's RENT, paid") == ["tenant", "s", "rent", "paid"]
     assert encoder.encode_page("  ") is None and encoder.encode_query("?!") is None
-    assert chunk_words(" ".join(map(str, range(10))), 4, 1) == ["0 1 2 3", "3 4 5 6", "6 7 8 9"]
+    assert encoder.encode_query("terminate for the Convenience") == encoder.encode_query(
+        "terminate convenience"
+    )
+    assert encoder.encode_query("to be or not to be") is None  # stop words only: no sparse query at all
 
 
 @pytest.mark.models
 def test_dense_vectors_are_384_d_and_normalised() -> None:
     embedder = DenseTextEmbedder(EmbedderConfig())
-    vectors = embedder.embed_pages([*PAGES[:2], ""])
-    assert vectors[2] is None
-    for vector in vectors[:2]:
-        assert vector is not None and vector.shape == (384,)
-        assert np.linalg.norm(vector) == pytest.approx(1.0, abs=1e-5)
+    vectors = embedder.embed_passages(PAGES[:2])  # (2, 384)
+    assert vectors.shape == (2, 384)
+    assert np.linalg.norm(vectors, axis=1) == pytest.approx([1.0, 1.0], abs=1e-5)
+    assert embedder.embed_passages([]).shape == (0, 384)
 
 
 @pytest.mark.models
 def test_text_query_from_a_pages_words_ranks_it_first(tmp_path: Path) -> None:
     config = EmbedderConfig()
     bm25, dense = Bm25Encoder(config), DenseTextEmbedder(config)
-    vectors = dense.embed_pages(PAGES)
+    vectors = dense.embed_passages(PAGES)
     points = [
         PagePoint(
             id=page_point_id("m", "sha", i),
             dense_text=vectors[i],
             sparse_text=bm25.encode_page(text),
-            payload={"document_id": "d", "page": i, "matter": "m"},
+            payload={"document_id": "d", "page": i, "matter": "m", "kind": "passage"},
         )
         for i, text in enumerate(PAGES)
     ]
@@ -60,5 +62,4 @@ def test_text_query_from_a_pages_words_ranks_it_first(tmp_path: Path) -> None:
         for page, words in ((2, "terminate for convenience notice"), (3, "laws of New York jurisdiction")):
             query = PageQuery(sparse_text=bm25.encode_query(words), dense_text=dense.embed_query(words))
             hits = index.search(query, 3, IndexFilter(matters=["m"]))
-            assert hits[0].page == page
-            assert hits[0].channels == ["dense", "sparse"]
+            assert hits["dense"][0].page == hits["sparse"][0].page == page

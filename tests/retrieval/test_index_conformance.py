@@ -20,16 +20,16 @@ Corpus = Any  # the conftest fixture's class: pytest's importlib mode cannot imp
 
 def docs_of(index: PageIndex, flt: IndexFilter, query: PageQuery | None = None) -> set[str]:
     query = query or PageQuery(sparse_text=SparseVector(indices=[7], values=[1.0]))  # term 7 is on every page
-    return {hit.document_id for hit in index.search(query, limit=50, filter=flt)}
+    return {hit.document_id for hits in index.search(query, 50, flt).values() for hit in hits}
 
 
 def test_upsert_overwrites_by_deterministic_id(make_index: MakeIndex, corpus: type[Corpus]) -> None:
     index = make_index()
     index.upsert(corpus.build(seed=1))
-    index.upsert(corpus.build(seed=2))  # same ids (matter, sha256, page), new vectors
-    assert index.count() == 2 * len(corpus.DOCS)
-    hits = index.search(PageQuery(sparse_text=corpus.sparse([7])), limit=50, filter=IndexFilter(matters=ALL))
-    assert len({hit.point_id for hit in hits}) == len(hits) == 2 * len(corpus.DOCS)
+    index.upsert(corpus.build(seed=2))  # same ids (matter, sha256, page, passage), new vectors
+    assert index.count() == len(corpus.build()) == 2 * 2 * len(corpus.DOCS)
+    hits = index.search(PageQuery(sparse_text=corpus.sparse([7])), 50, IndexFilter(matters=ALL))["sparse"]
+    assert len({hit.point_id for hit in hits}) == len(hits) == 2 * len(corpus.DOCS)  # passages only
 
 
 def test_matter_acl_is_always_applied(make_index: MakeIndex, corpus: type[Corpus]) -> None:
@@ -37,10 +37,10 @@ def test_matter_acl_is_always_applied(make_index: MakeIndex, corpus: type[Corpus
     index.upsert(corpus.build())
     assert docs_of(index, IndexFilter(matters=["m1"])) == {"doc-a", "doc-b"}
     assert docs_of(index, IndexFilter(matters=["m3"])) == set()
-    assert (
-        index.search(PageQuery(sparse_text=corpus.sparse([7])), limit=10, filter=IndexFilter(matters=[]))
-        == []
-    )
+    assert index.search(PageQuery(sparse_text=corpus.sparse([7])), 10, IndexFilter(matters=[])) == {
+        "sparse": []
+    }
+    assert index.facet("clauses_present", IndexFilter(matters=[]), 10) == {}
 
 
 @pytest.mark.parametrize(
@@ -93,43 +93,74 @@ def test_text_only_index_and_queries(make_index: MakeIndex, corpus: type[Corpus]
     index = make_index()
     points = corpus.build(visual=False)
     index.upsert(points)
-    hits = index.search(
-        PageQuery(sparse_text=corpus.sparse([1002])), limit=3, filter=IndexFilter(matters=ALL)
-    )
-    assert (hits[0].document_id, hits[0].page, hits[0].channels) == ("doc-c", 1, ["sparse"])
-    dense_query = PageQuery(dense_text=points[4].dense_text, sparse_text=corpus.sparse([1002]))
-    hits = index.search(dense_query, limit=3, filter=IndexFilter(matters=ALL))
-    assert hits[0].point_id == points[4].id  # doc-c page 1: first in both channels
-    assert hits[0].channels == ["dense", "sparse"]
-    assert (
-        index.search(
-            PageQuery(multivector=corpus.unit(np.random.default_rng(1), 4, 128)), 5, IndexFilter(matters=ALL)
-        )
-        == []
-    )
+    hits = index.search(PageQuery(sparse_text=corpus.sparse([1002])), 3, IndexFilter(matters=ALL))
+    assert list(hits) == ["sparse"]
+    assert (hits["sparse"][0].document_id, hits["sparse"][0].page) == ("doc-c", 1)
+    both = PageQuery(dense_text=points[4].dense_text, sparse_text=corpus.sparse([1002]))
+    hits = index.search(both, 3, IndexFilter(matters=ALL))
+    assert hits["dense"][0].point_id == hits["sparse"][0].point_id == points[4].id  # doc-c page 1
+    assert hits["dense"][0].score == pytest.approx(1.0, abs=1e-5)  # cosine of a vector with itself
+    assert hits["dense"][0].payload["text"] == corpus.TEXTS[1]
+    visual = PageQuery(multivector=corpus.unit(np.random.default_rng(1), 4, 128))
+    assert index.search(visual, 5, IndexFilter(matters=ALL)) == {"visual": []}
 
 
-def test_visual_and_text_fusion(make_index: MakeIndex, corpus: type[Corpus]) -> None:
+def test_each_channel_ranks_its_own_kind_of_point(make_index: MakeIndex, corpus: type[Corpus]) -> None:
     index = make_index()
     points = corpus.build()
     index.upsert(points)
-    target = points[2]  # doc-b page 1: its own words and its own image tokens
+    page, passage = points[4], points[5]  # doc-b page 1: its page point and its passage
     query = PageQuery(
-        multivector=target.multivector[:6], sparse_text=corpus.sparse([1001]), dense_text=target.dense_text
+        multivector=page.multivector[:6], sparse_text=corpus.sparse([1001]), dense_text=passage.dense_text
     )
-    hits = index.search(query, limit=5, filter=IndexFilter(matters=ALL))
-    assert hits[0].point_id == target.id
-    assert hits[0].channels == ["visual", "dense", "sparse"]
-    assert all(hit.score <= hits[0].score for hit in hits)
-    assert all(hit.payload["matter"] in ALL for hit in hits)
+    hits = index.search(query, 5, IndexFilter(matters=ALL))
+    assert list(hits) == ["visual", "dense", "sparse"]
+    assert hits["visual"][0].point_id == page.id
+    assert hits["dense"][0].point_id == hits["sparse"][0].point_id == passage.id
+    assert {hit.payload["kind"] for hit in hits["visual"]} == {"page"}
+    assert {hit.payload["kind"] for name in ("dense", "sparse") for hit in hits[name]} == {"passage"}
+
+
+@pytest.mark.parametrize(
+    ("phrase", "pages"),
+    [
+        ("terminate this agreement", {1}),
+        ("Agreement   FOR convenience", {1}),  # case and spacing aside
+        ("convenience of the parties", {2}),
+        ("terminate convenience", set()),  # the words, but not as a phrase
+    ],
+)
+def test_phrases_narrow_the_text_channels(
+    make_index: MakeIndex, corpus: type[Corpus], phrase: str, pages: set[int]
+) -> None:
+    index = make_index()
+    index.upsert(corpus.build())
+    flt = IndexFilter(matters=ALL, phrases=[" ".join(phrase.split())])
+    hits = index.search(PageQuery(sparse_text=corpus.sparse([7])), 50, flt)["sparse"]
+    assert {hit.page for hit in hits} == pages
+    assert len(hits) == len(pages) * len(corpus.DOCS)
+
+
+def test_facets_count_documents_not_points(make_index: MakeIndex, corpus: type[Corpus]) -> None:
+    index = make_index()
+    index.upsert(corpus.build())
+    assert index.facet("clauses_present", IndexFilter(matters=ALL), 50) == {
+        "termination_for_convenience": 2,
+        "anti_assignment": 1,
+    }
+    assert index.facet("clauses_present", IndexFilter(matters=["m1"]), 50) == {
+        "termination_for_convenience": 1
+    }
+    narrowed = IndexFilter(matters=ALL, contract_type="nda", clauses_absent=["anti_assignment"])
+    assert index.facet("clauses_present", narrowed, 50) == {"termination_for_convenience": 1}
 
 
 def test_maxsim_scores_equal_numpy(make_index: MakeIndex, corpus: type[Corpus]) -> None:
     index = make_index()
-    points = corpus.build()
-    index.upsert(points)
+    points = [p for p in corpus.build() if p.multivector is not None]
+    index.upsert(corpus.build())
     query = corpus.unit(np.random.default_rng(3), 7, 128)  # (query_tokens, dim)
-    hits = index.search(PageQuery(multivector=query), limit=len(points), filter=IndexFilter(matters=ALL))
+    hits = index.search(PageQuery(multivector=query), len(points), IndexFilter(matters=ALL))["visual"]
     expected = {p.id: corpus.maxsim(query, p.multivector) for p in points}
     assert len(hits) == len(points)
     for hit in hits:

@@ -26,7 +26,7 @@ def test_reopen_keeps_points_and_payload_indexes(tmp_path: Path, corpus: type[Co
         assert index.count() == len(points)
         hits = index.search(
             PageQuery(sparse_text=corpus.sparse([1000])), 1, IndexFilter(matters=["m1"], party="Globex")
-        )
+        )["sparse"]
         assert (hits[0].document_id, hits[0].page) == ("doc-a", 1)
 
 

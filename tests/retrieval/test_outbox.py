@@ -28,7 +28,7 @@ def _ingest(settings: Settings, inbox: Path, ocr_cache_dir: Path):
 
 
 def _search(services: SearchServices, user: str, query: str) -> list[dict]:
-    return services.search(principal(services.db, user), query, where=[], limit=10, client="t").hits
+    return services.search(principal(services.db, user), query, where=[], limit=10, client="t").documents
 
 
 def test_a_run_leaves_updates_to_the_owner_and_they_become_searchable(search_home, tmp_path, ocr_cache_dir):

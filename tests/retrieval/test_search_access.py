@@ -25,7 +25,8 @@ def services(search_home: Path) -> Iterator[SearchServices]:
 def _matters(services: SearchServices, user: str, query: str, where: list[str] | None = None) -> set[str]:
     who = principal(services.db, user)
     return {
-        hit["matter"] for hit in services.search(who, query, where=where or [], limit=50, client="t").hits
+        hit["matter"]
+        for hit in services.search(who, query, where=where or [], limit=50, client="t").documents
     }
 
 
@@ -55,7 +56,7 @@ def test_the_database_is_checked_after_the_index(services):
         session.execute(update(Document).where(Document.id == sow.id).values(matter_id=gamma.id))
     hits = services.search(
         principal(services.db, "alice"), "Harbor Textiles Colorado", where=[], limit=50, client="t"
-    ).hits
+    ).documents
     assert sow.id not in {hit["document"] for hit in hits}
 
 

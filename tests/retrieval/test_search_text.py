@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from abstractor.search_service import SearchServices
 from abstractor.settings import Settings
+from retrieval.relevance import RelevanceCalibration
 from retrieval.terms import contract_terms
 from schemas.contract import ContractFields
 from storage.db import Document, Extraction, Matter, StageState
@@ -53,18 +54,25 @@ def test_a_query_made_of_its_labels_finds_the_document_first(services, user, mat
     labels = LABELS[name]
     query = f"{labels['parties'][0]['name']} {labels['governing_law']}"
     result = services.search(principal(services.db, user), query, where=[], limit=5, client="test")
-    assert result.hits, query
-    first = result.hits[0]
-    assert (first["matter"], first["document"]) == (matter, _ids(services)[(matter, name)])
-    assert set(first["channels"]) <= {"dense", "sparse"} and first["channels"]
-    assert first["thumbnail"] == f"/api/documents/{first['document']}/pages/{first['page']}/thumbnail"
+    assert result.documents, query
+    first = result.documents[0]
+    assert (first["matter"], first["document"], first["file"]) == (
+        matter,
+        _ids(services)[(matter, name)],
+        name,
+    )
+    best = first["pages"][0]
+    assert set(best["channels"]) <= {"dense", "sparse"} and best["channels"]
+    assert best["thumbnail"] == f"/api/documents/{first['document']}/pages/{best['page']}/thumbnail"
+    marked = {best["snippet"][start:end].casefold() for start, end in best["highlights"]}
+    assert marked and marked <= set(query.casefold().replace(",", " ").replace(".", " ").split()), marked
     assert result.visual is False  # no ColPali model configured: text only, and said so
 
 
 def _documents(services: SearchServices, where: list[str], query: str = "agreement") -> set[str]:
     result = services.search(principal(services.db, "root"), query, where=where, limit=50, client="test")
     names = {document_id: name for (_, name), document_id in _ids(services).items()}
-    return {names[hit["document"]] for hit in result.hits}
+    return {names[hit["document"]] for hit in result.documents}
 
 
 def _extracted_terms(services: SearchServices) -> dict[str, ContractFields]:
@@ -112,7 +120,7 @@ def test_filters_on_extracted_terms(services):
     law = terms["sow-0023.pdf"].governing_law
     hit = services.search(
         principal(services.db, "root"), "services", where=[f"governing_law={law}"], limit=1, client="test"
-    ).hits[0]
+    ).documents[0]
     assert hit["fields"]["governing_law"] == law
 
 
@@ -124,8 +132,61 @@ def test_index_stage_is_recorded_and_chained_to_extraction(services):
             for s in session.scalars(select(StageState).where(StageState.stage == "extract"))
         }
     assert len(states) == 5 and all(s.status == "ok" for s in states)
-    assert all("colpali=off" in s.version and "payload/2" in s.version for s in states)
+    assert all("colpali=off" in s.version and "payload/3" in s.version for s in states)
     import hashlib
 
     for state in states:  # a new extraction changes the digest, so the pages are indexed again
         assert state.version.endswith(hashlib.sha256(extract[state.document_id].encode()).hexdigest()[:10])
+
+
+def test_a_quoted_phrase_must_stand_in_the_matching_passage(services):
+    root = principal(services.db, "root")
+    loose = services.search(root, "statement of work", where=[], limit=50, client="test")
+    phrase = services.search(root, '"statement of work"', where=[], limit=50, client="test")
+    assert 0 < len(phrase.documents) < len(loose.documents)  # the dense channel alone answers anything
+    for document in phrase.documents:
+        for page in document["pages"]:
+            marked = [page["snippet"][start:end].casefold() for start, end in page["highlights"]]
+            assert "statement of work" in marked, (document["file"], page["snippet"])
+
+
+def test_results_are_grouped_by_document_and_stable(services):
+    root = principal(services.db, "root")
+    first = services.search(root, "confidential information", where=[], limit=50, client="test")
+    again = services.search(root, "confidential information", where=[], limit=50, client="test")
+    assert first.to_json() == again.to_json()
+    documents = [(d["matter"], d["document"]) for d in first.documents]
+    assert len(documents) == len(set(documents)) == 5  # every document once, all of them found
+    for document in first.documents:
+        pages = [page["page"] for page in document["pages"]]
+        assert len(pages) == len(set(pages)) and pages
+
+
+def test_facets_count_the_documents_each_clause_filter_would_keep(services):
+    root = principal(services.db, "root")
+    result = services.search(root, "agreement", where=[], limit=50, client="test")
+    assert result.facets, "the rules engine read some clauses present"
+    for slug, count in result.facets.items():
+        narrowed = services.search(root, "agreement", where=[f"clause.{slug}=true"], limit=50, client="test")
+        assert len(narrowed.documents) == count, slug
+        assert narrowed.facets[slug] == count
+
+
+def test_a_calibration_gives_relevance_and_a_floor_says_when_nothing_answers(services):
+    root = principal(services.db, "root")
+    assert services.search(root, "agreement", where=[], limit=5, client="test").answered is None
+    for floor, answered in ((0.0, True), (0.999999, False)):
+        services.calibration = RelevanceCalibration(
+            encoder=services.encoder.text_version, intercept=-3.0, slope=6.0, floor=floor, fitted_on={}
+        )
+        result = services.search(root, "confidential information", where=[], limit=5, client="test")
+        assert result.answered is answered
+        relevance = [document["relevance"] for document in result.documents]
+        expected = [round(services.calibration.probability(c), 3) for c in result.cosines]  # type: ignore[arg-type]
+        assert relevance == expected and all(0.0 < r < 1.0 for r in relevance)
+        assert result.to_json()["answered"] is answered
+    services.calibration = RelevanceCalibration(
+        encoder="text=another-model", intercept=0.0, slope=1.0, floor=0.5, fitted_on={}
+    )
+    with pytest.raises(ValueError, match="calibration is for text=another-model"):
+        services.search(root, "agreement", where=[], limit=5, client="test")

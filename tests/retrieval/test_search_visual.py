@@ -48,11 +48,11 @@ def test_index_stage_stores_multivectors_and_search_reports_the_visual_channel(
         assert query.multivector is not None and query.multivector.shape[1] == 128
         with services.owner.use() as index:  # the visual channel alone finds the page: its vectors are there
             alone = index.search(PageQuery(multivector=query.multivector), 5, IndexFilter(matters=["delta"]))
-        assert [(hit.page, hit.channels) for hit in alone] == [(1, ["visual"])]
+        assert [(hit.page, hit.payload["kind"]) for hit in alone["visual"]] == [(1, "page")]
         result = services.search(
             principal(services.db, "dora"), "non-disclosure", where=[], limit=5, client="t"
         )
         assert result.visual is True
-        assert any("visual" in hit["channels"] for hit in result.hits)
+        assert any("visual" in page["channels"] for hit in result.documents for page in hit["pages"])
     finally:
         services.close()

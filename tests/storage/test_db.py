@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 
-from storage.db import Document, Matter, open_database
-from storage.db.queries import document_detail, list_documents
+from storage.db import Document, Matter, SearchEvalRun, open_database
+from storage.db.queries import document_detail, list_documents, search_eval_runs
 
 TABLES = {
     "matters",
@@ -22,6 +22,7 @@ TABLES = {
     "runs",
     "run_items",
     "eval_runs",
+    "search_eval_runs",
     "alembic_version",
 }
 
@@ -82,4 +83,37 @@ def test_processes_starting_together_migrate_once(database_url):
     with db.session() as session:
         assert session.scalar(select(Matter).limit(1)) is None
     assert set(inspect(db.engine).get_table_names()) >= TABLES
+    db.dispose()
+
+
+def test_search_eval_runs_keep_each_channels_headline(database_url):
+    db = open_database(database_url)
+    level = {"ndcg_at_5": {"mean": 0.8}, "ndcg_at_10": {"mean": 0.7}, "recall_at_10": {"mean": 0.2}}
+    metrics = {"fused": {"documents": {**level, "mrr": {"mean": 0.9}}, "pages": None}}
+    with db.session() as session:
+        session.add(
+            SearchEvalRun(
+                goldset="cuad",
+                split="test",
+                variant="scanned",
+                encoder_version="text=x",
+                queries_hash="0" * 64,
+                queries=3,
+                documents=2,
+                ndcg_at_5=0.8,
+                metrics=metrics,
+                accepted=True,
+                regressed_metrics=[],
+            )
+        )
+    (run,) = search_eval_runs(db)
+    assert run["channels"]["fused"] == {
+        "ndcg_at_5": 0.8,
+        "ndcg_at_10": 0.7,
+        "recall_at_10": 0.2,
+        "mrr": 0.9,
+        "page_ndcg_at_5": None,
+        "correct_abstentions": None,
+    }
+    assert (run["goldset"], run["accepted"], run["has_report"]) == ("cuad", True, False)
     db.dispose()

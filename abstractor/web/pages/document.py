@@ -1,6 +1,10 @@
 """One document: the page viewer, every extracted field and present clause with a link to its box, the
 clauses found absent or not read, the source and matter.
 
+Opened from a search result, the address also carries the search (`q`, `where`) and the matched
+passage's boxes on that page (`box=left,top,right,bottom`, pixels of the stored page image): the viewer
+draws them over the page and links back to the same results; turning the page keeps the way back.
+
 The document is opened through `open_document` (the caller's matters, audited, 404 otherwise); the page
 images and the original are loaded from the API's checked routes by document id and page number.
 """
@@ -15,6 +19,7 @@ from fastapi.responses import Response
 from abstractor.web.auth import PageUser, Services
 from abstractor.web.clauses import clause_answers, clause_name
 from abstractor.web.evidence import clause_rows, field_rows, on_page
+from abstractor.web.links import parse_boxes, query_string, rects, search_pairs, search_url
 from abstractor.web.reading import open_document
 from abstractor.web.templating import render
 from storage.db.queries import document_detail, page_extractions
@@ -29,8 +34,11 @@ def document_page(
     who: PageUser,
     document_id: int,
     page: Annotated[int, Query(ge=1)] = 1,
+    q: Annotated[str, Query(max_length=500)] = "",
+    where: Annotated[list[str] | None, Query()] = None,
+    box: Annotated[list[str] | None, Query()] = None,
 ) -> Response:
-    open_document(request, services, who, document_id, "view", page)
+    open_document(request, services, who, document_id, "view", page, {"q": q} if q else None)
     detail = document_detail(services.db, document_id)
     if detail is None:  # purged between the check and the read
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such document")
@@ -59,4 +67,9 @@ def document_page(
         unknown=[clause_name(category) for category in clauses.unknown],
         boxes=on_page(rows + present, page),
         extraction=extraction,
+        passage=rects(parse_boxes(box or [])),
+        q=q,
+        # The search this page was opened from: its results, and what page turns keep (`&q=…&where=…`).
+        back_url=search_url(q, where or []) if q else None,
+        keep="&" + query_string(search_pairs(q, where or [])) if q else "",
     )

@@ -1,4 +1,4 @@
-"""The analysts' reports page: the stored accuracy runs (EvalRun rows), never client documents.
+"""The analysts' reports page: the stored accuracy and search-quality runs, never client documents.
 
 Everything comes from the database rows `abstractor eval` wrote: metrics, trend, calibration, cost, the
 engines compared, the wrong answers. The run's own report.html is served by run id (its folder comes
@@ -25,7 +25,7 @@ from goldset.metrics import Metrics
 from goldset.sets import NAMED
 from schemas.clauses import CUAD_NAMES
 from storage.db.access import Principal
-from storage.db.queries import eval_run, eval_runs
+from storage.db.queries import eval_run, eval_runs, search_eval_report_dir, search_eval_runs
 
 router = APIRouter(prefix="/reports")
 Analyst = Annotated[Principal, Depends(area_user("reports"))]
@@ -62,6 +62,24 @@ def _golden_sets(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(latest.values(), key=lambda r: (r["goldset"], r["split"], r["engine"]))
 
 
+def _search_quality(services: Services) -> dict[str, Any]:
+    """The latest search run of each golden set, split and variant, and each one's trend."""
+    runs = search_eval_runs(services.db)
+    latest: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for found in runs:
+        latest[(found["goldset"], found["split"], found["variant"])] = found
+    trends = {
+        key: report_figures.search_trend(
+            [r["created_at"].strftime("%m-%d") for r in same],
+            [r["ndcg_at_5"] for r in same],
+            title=" ".join(key),
+        )
+        for key in latest
+        if len(same := [r for r in runs if (r["goldset"], r["split"], r["variant"]) == key][-TREND_RUNS:]) > 1
+    }
+    return {"search_runs": [latest[key] for key in sorted(latest)], "search_trends": list(trends.values())}
+
+
 @router.get("")
 def reports_page(
     request: Request,
@@ -71,8 +89,9 @@ def reports_page(
     field: Annotated[str | None, Query(max_length=100)] = None,
 ) -> Response:
     runs = eval_runs(services.db)
+    search = _search_quality(services)
     if not runs:
-        return render(request, "reports.html", who, run=None)
+        return render(request, "reports.html", who, run=None, **search)
     chosen = next((r for r in runs if r["id"] == run), None) if run is not None else runs[-1]
     if chosen is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such accuracy run")
@@ -114,12 +133,12 @@ def reports_page(
         clause_names=CUAD_NAMES,
         field=field,
         wrong=wrong,
+        **search,
     )
 
 
-@router.get("/{run_id}/report.html")
-def stored_report(services: Services, who: Analyst, run_id: int) -> Response:
-    _, folder = _metrics(services, run_id)
+def _report_html(folder: str | None) -> Response:
+    """A run's report.html from the folder its database row names, under the reports' own CSP."""
     path = Path(folder) / "report.html" if folder else None
     if path is None or not path.is_file():
         raise HTTPException(status.HTTP_404_NOT_FOUND, "this run's report.html is gone")
@@ -128,6 +147,17 @@ def stored_report(services: Services, who: Analyst, run_id: int) -> Response:
         media_type="text/html; charset=utf-8",
         headers={"Content-Security-Policy": REPORT_CSP},
     )
+
+
+@router.get("/search/{run_id}/report.html")
+def stored_search_report(services: Services, who: Analyst, run_id: int) -> Response:
+    return _report_html(search_eval_report_dir(services.db, run_id))
+
+
+@router.get("/{run_id}/report.html")
+def stored_report(services: Services, who: Analyst, run_id: int) -> Response:
+    _, folder = _metrics(services, run_id)
+    return _report_html(folder)
 
 
 @functools.lru_cache(maxsize=256)

@@ -44,8 +44,11 @@
     }
   });
 
-  // A jump to a box scrolls it to the middle of the stage, not to its top edge.
-  const target = window.location.hash && document.getElementById(window.location.hash.slice(1));
+  // A jump to a box scrolls it to the middle of the stage, not to its top edge; opened from a search
+  // result, the page scrolls to the passage that matched.
+  const target =
+    (window.location.hash && document.getElementById(window.location.hash.slice(1))) ||
+    document.querySelector("svg.boxes .box.passage");
   if (target && typeof target.scrollIntoView === "function") {
     target.scrollIntoView({ block: "center", inline: "center" });
   }

@@ -98,9 +98,12 @@ def client(visual_home: VisualHome) -> Iterator[TestClient]:
 
 
 def _visual_hit(client: TestClient, home: VisualHome) -> dict:
+    """The document and best page of the first result whose best page the visual channel found."""
     found = client.get("/api/search", params={"q": QUESTION}, headers=_bearer(home, "dora")).json()
     assert found["visual"] == "on"
-    return next(hit for hit in found["hits"] if "visual" in hit["channels"])
+    best = [(d["document"], d["pages"][0]) for d in found["documents"]]
+    document, page = next((d, p) for d, p in best if "visual" in p["channels"])
+    return {"document": document, "page": page["page"]}
 
 
 def test_the_heatmap_is_a_red_png_the_size_of_the_thumbnail_and_is_audited(client, visual_home) -> None:
@@ -167,11 +170,12 @@ def test_without_a_colpali_model_no_overlay_is_drawn_and_the_route_answers_409(v
     text_only = visual_home.settings.model_copy(update={"embedders": EmbedderConfig()})
     with TestClient(create_app(text_only), follow_redirects=False) as client:
         found = client.get("/api/search", params={"q": QUESTION}, headers=_bearer(visual_home, "dora")).json()
-        assert found["hits"] and all("visual" not in hit["channels"] for hit in found["hits"])
+        pages = [page for document in found["documents"] for page in document["pages"]]
+        assert pages and all("visual" not in page["channels"] for page in pages)
         page = client.get("/search", params={"q": QUESTION}, headers=_bearer(visual_home, "dora"))
         assert 'class="heatmap"' not in page.text and "heat-map" not in page.text
-        hit = found["hits"][0]
-        url = f"/api/documents/{hit['document']}/pages/{hit['page']}/heatmap"
+        document = found["documents"][0]
+        url = f"/api/documents/{document['document']}/pages/{document['pages'][0]['page']}/heatmap"
         response = client.get(url, params={"q": QUESTION}, headers=_bearer(visual_home, "dora"))
         assert response.status_code == 409
         assert "no ColPali model is loaded" in response.json()["detail"]

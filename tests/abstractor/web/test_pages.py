@@ -58,22 +58,97 @@ def test_the_navigation_shows_each_role_only_its_pages(client, sign_in):
         assert shown == links, user
 
 
+def _hits(html: str) -> list[str]:
+    """The result items of a search page, in order."""
+    return [item.split("</li>\n    ")[0] for item in html.split('<li class="hit"')[1:]]
+
+
+def _titles(html: str) -> list[str]:
+    """The file names the results are titled by, in order."""
+    return [
+        item.split('<h3 class="docname">')[1].split("</h3>")[0].split(">")[1].split("<")[0]
+        for item in _hits(html)
+    ]
+
+
+def _api(client, q: str, **params) -> dict:
+    response = client.get("/api/search", params={"q": q, **params})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
 def test_search_shows_thumbnails_with_evidence_boxes_from_the_callers_matters_only(client, corpus, sign_in):
     sign_in(client, "alice")
     empty = client.get("/search")
     assert empty.status_code == 200 and "Massachusetts" in empty.text  # a filter choice from the fields
+    assert "&#34;quoted words&#34; search a phrase" in empty.text  # the help line under the box
     page = client.get("/search", params={"q": "Horizon Biotech Massachusetts"})
     assert page.status_code == 200
     mine = corpus.ids[("alpha", "nda-0021.pdf")]
-    assert f'href="/documents/{mine}?page=1"' in page.text
+    assert f'href="/documents/{mine}?page=1&amp;q=Horizon+Biotech+Massachusetts&amp;box=' in page.text
     assert f'src="/api/documents/{mine}/pages/1/thumbnail"' in page.text
     assert 'viewBox="0 0 1700 2200"' in page.text and '<rect class="box' in page.text
+    assert '<rect class="box passage"' in page.text  # the passage that matched, on the thumbnail
     assert "governing law: Massachusetts" in page.text and 'class="chip match"' in page.text
     assert "nda-0077.pdf" not in page.text and "employment-0025.pdf" not in page.text  # beta's
     assert "found by text (no ColPali model loaded)" in page.text
     # The thumbnails load through the API's checked route, with the session cookie.
     thumbnail = client.get(f"/api/documents/{mine}/pages/1/thumbnail")
     assert thumbnail.status_code == 200 and thumbnail.content[:2] == b"\xff\xd8"
+
+
+def test_search_lists_each_document_once_with_its_best_page_marked_and_its_other_pages(client, sign_in):
+    sign_in(client, "root")
+    q = "statement of work"
+    found = _api(client, q, limit=10)
+    page = client.get("/search", params={"q": q})
+    items = _hits(page.text)
+    # One item per document, in the API's order, titled by the file and linking to the viewer.
+    assert [item.split('data-document="')[1].split('"')[0] for item in items] == [
+        str(d["document"]) for d in found["documents"]
+    ]
+    for item, document in zip(items, found["documents"], strict=True):
+        title = item.split('<h3 class="docname">')[1].split("</h3>")[0]
+        assert f">{document['file']}</a>" in title
+        assert f'href="/documents/{document["document"]}?page=' in title
+        best, *rest = document["pages"]
+        assert f"page {best['page']} · {document['matter']}" in item
+        others = item.split('aria-label="other matching pages"')[1] if rest else ""
+        assert [f">p. {p['page']}</a>" in others for p in rest] == [True] * len(rest)
+    sow = next(d for d in found["documents"] if d["file"] == "sow-0023.pdf")
+    assert len(sow["pages"]) == 2  # both pages match: the second is a link under the first
+    sow_item = items[found["documents"].index(sow)]
+    assert sow_item.count('class="thumb"') == 1 and sow_item.count("<img ") == 1
+    second = f'href="/documents/{sow["document"]}?page={sow["pages"][1]["page"]}&amp;q=statement+of+work'
+    assert second in sow_item
+    # The highlights are <mark>s on exactly the API's spans.
+    best = sow["pages"][0]
+    marks = [best["snippet"][s:e] for s, e in best["highlights"]]
+    assert marks and sow_item.count("<mark>") >= len(marks)
+    assert all(f"<mark>{word}</mark>" in sow_item for word in marks)
+    assert "<mark>STATEMENT</mark> OF <mark>WORK</mark>" in sow_item  # "of" is a stop word: not marked
+
+
+def test_search_marks_snippets_safely_and_shows_relevance_only_when_it_is_known(client, sign_in):
+    from abstractor.web.pages.search import marked
+
+    html = str(marked('<b>"Terms" & conditions</b>', [[13, 23], [3, 10], [5, 8], [30, 99]]))
+    assert html == "&lt;b&gt;<mark>&#34;Terms&#34;</mark> &amp; <mark>conditions</mark>&lt;/b&gt;"
+    assert str(marked("plain", [])) == "plain"
+    sign_in(client, "root")
+    q = 'agreement <script>alert("x")</script>'
+    page = client.get("/search", params={"q": q})
+    assert page.status_code == 200 and "<script>alert" not in page.text and "&lt;script&gt;" in page.text
+    found = _api(client, "agreement", limit=10)
+    items = _hits(client.get("/search", params={"q": "agreement"}).text)
+    for item, document in zip(items, found["documents"], strict=True):
+        shown = 'class="relevance" title="calibrated probability that this contract answers the question"'
+        if document["relevance"] is None:  # unknown: no number at all
+            assert 'class="relevance"' not in item and "%</span>" not in item
+        else:
+            assert f"{shown}>{round(document['relevance'] * 100)}%</span>" in item
+    notice = "No page answers this well; closest:" in client.get("/search", params={"q": "agreement"}).text
+    assert notice == (found["answered"] is False)
 
 
 def test_search_filters_are_the_where_clauses_of_the_cli(client, corpus, sign_in):
@@ -86,20 +161,56 @@ def test_search_filters_are_the_where_clauses_of_the_cli(client, corpus, sign_in
     assert "sow-0023.pdf" in valued.text and "nda-0077.pdf" not in valued.text
     bad = client.get("/search", params={"q": "agreement", "effective_from": "yesterday"})
     assert bad.status_code == 400 and "is not a date" in bad.text
+    # A where clause in the address (a link from the viewer or the facets) fills the form's field again.
+    linked = client.get("/search", params={"q": "agreement", "where": "governing_law=Colorado"})
+    assert "sow-0023.pdf" in linked.text and "nda-0021.pdf" not in linked.text
+    assert "<option selected>Colorado</option>" in linked.text and "Also narrowed by" not in linked.text
+    loose, phrase = (
+        client.get("/search", params={"q": q}).text for q in ("statement of work", '"statement of work"')
+    )
+    assert len(_titles(loose)) > 1 and _titles(phrase) == ["sow-0023.pdf"]
 
 
 def test_search_pages_through_results_keeping_the_filters(client, sign_in):
     sign_in(client, "root")
     first = client.get("/search", params={"q": "agreement party term", "matter": "ignored"})
     assert first.status_code == 200
-    # Seven pages in the corpus: everything fits on the first page, so there is no next page.
+    # Five documents in the corpus: everything fits on the first page, so there is no next page.
     assert 'rel="next"' not in first.text
     second = client.get(
         "/search", params={"q": "agreement party term", "governing_law": "Colorado", "page": 2}
     )
     assert second.status_code == 200 and 'rel="prev"' in second.text
-    assert "governing_law=Colorado" in second.text.split('rel="prev"')[0].rsplit("href=", 1)[1]
+    previous = second.text.split('rel="prev"')[0].rsplit("href=", 1)[1]
+    assert previous == '"/search?q=agreement+party+term&amp;where=governing_law=Colorado" '
     assert client.get("/search", params={"q": "x", "page": 11}).status_code == 422  # beyond MAX_LIMIT
+
+
+def test_the_clause_facets_count_documents_and_their_links_narrow_the_search(stored_clauses, client, sign_in):
+    sign_in(client, "root")
+    page = client.get("/search", params={"q": "agreement"})
+    facets = page.text.split('<aside class="facets" aria-label="clauses">')[1].split("</aside>")[0]
+    assert '>Anti-Assignment</a> <span class="count">1</span>' in facets
+    assert '>Termination For Convenience</a> <span class="count">1</span>' in facets
+    assert facets.count("<li") == 2  # only clauses some document has
+    link = facets.split('href="')[1].split('"')[0].replace("&amp;", "&")
+    assert link == "/search?q=agreement&where=clause.anti_assignment=true"
+    narrowed = client.get(link)
+    assert [i.split('data-document="')[1].split('"')[0] for i in _hits(narrowed.text)] == [
+        str(stored_clauses[("beta", "nda-0077.pdf")])
+    ]
+    # The clause is a filter now: the form shows it, and its facet link takes it off again.
+    assert '<option value="anti_assignment" selected>' in narrowed.text
+    active = narrowed.text.split('<aside class="facets"')[1].split("</aside>")[0]
+    assert '<li class="active"><a href="/search?q=agreement" aria-current="true"' in active
+    # A second clause from the facets is shown apart, with a way to remove it, and kept by the form.
+    both = client.get(link + "&where=clause.termination_for_convenience=true")
+    assert _hits(both.text) == [] and "Also narrowed by" in both.text
+    assert '<input type="hidden" name="where" value="clause.termination_for_convenience=true">' in both.text
+    sign_in(client, "alice")  # alpha only: beta's anti-assignment is not counted
+    mine = client.get("/search", params={"q": "agreement"}).text.split('<aside class="facets"')[1]
+    assert "Termination For Convenience" in mine.split("</aside>")[0]
+    assert "Anti-Assignment" not in mine.split("</aside>")[0]
 
 
 def test_document_page_shows_the_viewer_the_fields_and_their_evidence_links(client, corpus, sign_in):
@@ -121,6 +232,41 @@ def test_document_page_shows_the_viewer_the_fields_and_their_evidence_links(clie
     assert original.status_code == 200 and original.content[:4] == b"%PDF"
     views = [(e.action, e.document_id, e.outcome) for e in _audit("alice") if e.document_id == sow]
     assert ("view", sow, "ok") in views and ("download", sow, "ok") in views
+
+
+def test_the_viewer_opened_from_a_result_boxes_the_passage_and_leads_back(client, corpus, sign_in):
+    sign_in(client, "alice")
+    q = "Horizon Biotech Massachusetts"
+    hit = _api(client, q)["documents"][0]
+    best = hit["pages"][0]
+    results = client.get("/search", params={"q": q, "governing_law": "Massachusetts"}).text
+    href = results.split('<h3 class="docname"><a href="')[1].split('"')[0].replace("&amp;", "&")
+    boxes = "".join(f"&box={left},{top},{right},{bottom}" for left, top, right, bottom in best["boxes"])
+    assert href == (
+        f"/documents/{hit['document']}?page={best['page']}&q=Horizon+Biotech+Massachusetts"
+        f"&where=governing_law=Massachusetts{boxes}"
+    )
+    viewer = client.get(href)
+    assert viewer.status_code == 200
+    drawn = viewer.text.split('<svg class="boxes"')[1].split("</svg>")[0]
+    expected = [
+        f'<rect class="box passage" x="{left}" y="{top}" width="{right - left}" height="{bottom - top}">'
+        for left, top, right, bottom in best["boxes"]
+    ]
+    passages = [line.strip().removesuffix("</rect>") for line in drawn.splitlines() if "passage" in line]
+    assert passages == expected
+    back = (
+        '<a class="back" href="/search?q=Horizon+Biotech+Massachusetts&amp;where=governing_law=Massachusetts'
+    )
+    assert back in viewer.text and "← back to results" in viewer.text
+    # A made-up box is not drawn; without a search there is no way back and nothing boxed.
+    made_up = [("q", "x"), ("box", "9,9,1,1"), ("box", "a,b"), ("box", "1,2,3")]
+    crafted = client.get(f"/documents/{hit['document']}", params=made_up)
+    assert crafted.status_code == 200 and 'class="box passage"' not in crafted.text
+    plain = client.get(f"/documents/{hit['document']}").text
+    assert "back to results" not in plain and 'class="box passage"' not in plain
+    views = [(e.action, e.detail) for e in _audit("alice") if e.action == "view"]
+    assert ("view", {"page": 1, "q": q}) in views  # the question that led to the page is audited
 
 
 def test_reports_show_the_latest_run_trend_calibration_cost_comparison_and_wrong_answers(
