@@ -46,3 +46,13 @@ def test_a_calibration_loads_only_for_the_encoder_it_was_fitted_for(tmp_path: Pa
     assert load_calibration("text=m;passages=20-120", path) is not None
     assert load_calibration("text=m;passages=30-150", path) is None
     assert load_calibration("text=m", tmp_path / "missing.json") is None
+
+
+def test_the_packaged_calibration_is_for_the_default_text_encoder_and_fitted_on_dev() -> None:
+    from retrieval.embedders.config import EmbedderConfig
+    from retrieval.encoder import PageEncoder
+
+    packaged = load_calibration(PageEncoder(EmbedderConfig()).text_version)
+    assert packaged is not None, "refit: abstractor eval --search --split dev --calibrate ... (README)"
+    assert packaged.fitted_on["split"] == "dev" and packaged.slope > 0
+    assert packaged.probability(packaged.fitted_on["floor_cosine"]) == pytest.approx(packaged.floor, abs=1e-3)
