@@ -20,6 +20,7 @@ import numpy as np
 
 from retrieval.embedders.pooling import pool_rows_cols
 from retrieval.index import IndexConfig, IndexFilter, PagePoint, PageQuery, open_index, page_point_id
+from retrieval.index.base import PAGE, VISUAL
 
 DIM, ROWS, COLS, REGIONS = 128, 25, 28, 8  # 700 image tokens per page, like an A4 page under ColQwen2.5
 ACL = IndexFilter(matters=["bench"])
@@ -74,7 +75,12 @@ def load_index(config: IndexConfig, store: np.memmap) -> float:
                         id=page_point_id("bench", f"{start + i:064x}", 1),
                         multivector=page,
                         pooled=pool_rows_cols(page, (ROWS, COLS)),  # (rows + cols, dim)
-                        payload={"document_id": f"doc-{start + i}", "page": 1, "matter": "bench"},
+                        payload={
+                            "document_id": f"doc-{start + i}",
+                            "page": 1,
+                            "matter": "bench",
+                            "kind": PAGE,
+                        },
                     )
                     for i, page in enumerate(batch)
                 ]
@@ -127,7 +133,7 @@ def main() -> None:
         index.search(PageQuery(multivector=queries[0]), 10, ACL)  # warm the caches once
         for query, expected in zip(queries, truth, strict=True):
             started = time.perf_counter()
-            hits = index.search(PageQuery(multivector=query), 10, ACL)
+            hits = index.search(PageQuery(multivector=query), 10, ACL)[VISUAL]
             latencies.append(time.perf_counter() - started)
             recalls.append(len({ids[h.point_id] for h in hits} & set(expected.tolist())) / 10)
         index.close()
