@@ -68,12 +68,14 @@ def _content(job: IngestJob) -> dict:
     encoder = PageEncoder(job.embedders)
     matters = sorted({matter for matter, _ in documents.values()})
     with open_index(job.index) as index:
-        # Which pages each query finds. Not the fused scores: rank fusion breaks ties by insertion order,
-        # and documents reach the index in a different order on each runner.
+        # Which passages each query finds, per channel. Not the scores' order: ties fall in insertion
+        # order, and documents reach the index in a different order on each runner.
+        acl = IndexFilter(matters=matters)
         hits = {
             query: sorted(
-                (hit.point_id, hit.page)
-                for hit in index.search(encoder.query(query), limit=20, filter=IndexFilter(matters=matters))
+                (name, hit.point_id, hit.page)
+                for name, ranked in index.search(encoder.query(query), 20, acl).items()
+                for hit in ranked
             )
             for query in ("governing law", "term of this agreement", "confidential information")
         }

@@ -42,9 +42,9 @@ def _points(services: SearchServices) -> dict[str, set[str]]:
 
     query = services.encoder.query("agreement party law")
     with services.owner.use() as index:
-        hits = index.search(query, 100, IndexFilter(matters=["alpha", "beta"]))
+        channels = index.search(query, 100, IndexFilter(matters=["alpha", "beta"]))
     found: dict[str, set[str]] = {}
-    for hit in hits:
+    for hit in (hit for hits in channels.values() for hit in hits):
         found.setdefault(hit.payload["matter"], set()).add(hit.document_id)
     return found
 
