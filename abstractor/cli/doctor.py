@@ -14,7 +14,7 @@ import typer
 from abstractor.cli.common import Exit, load_settings
 from abstractor.settings import Settings
 from extractors.vlm.client import EndpointConfig
-from retrieval.index import IndexBusy, open_index
+from retrieval.index import PAGE, PASSAGE, IndexBusy, open_index
 from storage.blobs import open_blob_store
 from storage.db import open_database
 
@@ -124,7 +124,7 @@ def check_index(settings: Settings) -> Check:
     where = config.url if config.backend == "server" else str(config.path)
     try:
         index = open_index(config)
-        points = index.count()
+        pages, passages = index.count(PAGE), index.count(PASSAGE)
         index.close()
     except IndexBusy:
         # The embedded index has one owner at a time: the web server while it runs.
@@ -136,7 +136,7 @@ def check_index(settings: Settings) -> Check:
             f"{config.backend} index at {where}: {error}",
             "check ABSTRACTOR_INDEX__URL / __API_KEY, or the index folder's permissions",
         )
-    return Check("index", True, f"{config.backend} index at {where}: {points} pages")
+    return Check("index", True, f"{config.backend} index at {where}: {pages} pages, {passages} passages")
 
 
 CHECKS: tuple[Callable[[Settings], Check], ...] = (

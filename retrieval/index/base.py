@@ -129,8 +129,8 @@ class PageIndex(ABC):
         """How many documents passing `filter` hold each value of the keyword field `key`."""
 
     @abstractmethod
-    def count(self) -> int:
-        """Number of points."""
+    def count(self, kind: str | None = None) -> int:
+        """Number of points; with `kind` (page or passage), of that kind only."""
 
     @abstractmethod
     def close(self) -> None:

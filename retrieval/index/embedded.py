@@ -108,8 +108,9 @@ class EmbeddedIndex(PageIndex):
         request = qe.FacetRequest(key, limit=limit, exact=True, filter=edge_filter(filter, lead=True))
         return {str(hit.value): int(hit.count) for hit in self.shard.facet(request).hits}
 
-    def count(self) -> int:
-        return self.shard.count(qe.CountRequest(exact=True))
+    def count(self, kind: str | None = None) -> int:
+        flt = None if kind is None else qe.Filter(must=[qe.FieldCondition("kind", match=qe.MatchValue(kind))])
+        return self.shard.count(qe.CountRequest(filter=flt, exact=True))
 
     def optimize(self) -> None:
         """Merge segments and build the HNSW graphs now (after a bulk load), not when the optimizer runs."""

@@ -119,8 +119,11 @@ class ServerIndex(PageIndex):
         )
         return {str(hit.value): int(hit.count) for hit in response.hits}
 
-    def count(self) -> int:
-        return self._client.count(self.collection, exact=True).count
+    def count(self, kind: str | None = None) -> int:
+        flt = None
+        if kind is not None:
+            flt = models.Filter(must=[models.FieldCondition(key="kind", match=models.MatchValue(value=kind))])
+        return self._client.count(self.collection, count_filter=flt, exact=True).count
 
     def close(self) -> None:
         self._client.close()

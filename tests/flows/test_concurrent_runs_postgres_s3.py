@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from retrieval.index import IndexConfig, open_index
+from retrieval.index import PAGE, IndexConfig, open_index
 from retrieval.outbox import pending
 from retrieval.owner import IndexOwner
 from storage.blobs import open_blob_store
@@ -84,5 +84,5 @@ def test_two_runs_at_once_lose_and_duplicate_nothing(
         assert owner.try_take()
     assert pending(db) == 0
     with open_index(config) as index:
-        assert index.count() == len(pages)
+        assert index.count(PAGE) == len(pages)
     db.dispose()

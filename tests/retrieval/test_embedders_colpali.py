@@ -16,7 +16,7 @@ from PIL import Image
 
 from retrieval.embedders.colpali import ColPaliEmbedder
 from retrieval.embedders.config import EmbedderConfig
-from retrieval.index import IndexConfig, IndexFilter, PagePoint, PageQuery, open_index
+from retrieval.index import PAGE, IndexConfig, IndexFilter, PagePoint, PageQuery, open_index
 
 pytestmark = pytest.mark.models
 
@@ -68,13 +68,13 @@ def test_index_maxsim_equals_colpali_engine_scores(tiny_dirs: dict[str, Path], t
             id=f"00000000-0000-0000-0000-00000000000{i}",
             multivector=mv,
             pooled=pooled,
-            payload={"document_id": "d", "page": i, "matter": "m"},
+            payload={"document_id": "d", "page": i, "matter": "m", "kind": PAGE},
         )
         for i, (mv, pooled) in enumerate(pages)
     ]
     with open_index(IndexConfig(path=tmp_path / "index")) as index:
         index.upsert(points)
         for qi, query in enumerate(queries):
-            hits = index.search(PageQuery(multivector=query), 3, IndexFilter(matters=["m"]))
+            hits = index.search(PageQuery(multivector=query), 3, IndexFilter(matters=["m"]))["visual"]
             got = {hit.page: hit.score for hit in hits}
             np.testing.assert_allclose([got[i] for i in range(3)], expected[qi], atol=1e-4)

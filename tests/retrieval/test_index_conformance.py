@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from retrieval.index import IndexFilter, PageIndex, PageQuery
+from retrieval.index import PAGE, PASSAGE, IndexFilter, PageIndex, PageQuery
 from retrieval.index.base import SparseVector
 
 MakeIndex = Callable[[], PageIndex]
@@ -28,6 +28,7 @@ def test_upsert_overwrites_by_deterministic_id(make_index: MakeIndex, corpus: ty
     index.upsert(corpus.build(seed=1))
     index.upsert(corpus.build(seed=2))  # same ids (matter, sha256, page, passage), new vectors
     assert index.count() == len(corpus.build()) == 2 * 2 * len(corpus.DOCS)
+    assert index.count(PAGE) == index.count(PASSAGE) == 2 * len(corpus.DOCS)  # a page point and a passage each
     hits = index.search(PageQuery(sparse_text=corpus.sparse([7])), 50, IndexFilter(matters=ALL))["sparse"]
     assert len({hit.point_id for hit in hits}) == len(hits) == 2 * len(corpus.DOCS)  # passages only
 

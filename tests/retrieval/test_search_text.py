@@ -174,7 +174,11 @@ def test_facets_count_the_documents_each_clause_filter_would_keep(services):
 
 def test_a_calibration_gives_relevance_and_a_floor_says_when_nothing_answers(services):
     root = principal(services.db, "root")
-    assert services.search(root, "agreement", where=[], limit=5, client="test").answered is None
+    # The packaged calibration was fitted for the encoder the tests run (MiniLM), so it is loaded.
+    assert services.calibration is not None and services.calibration.encoder == services.encoder.text_version
+    services.calibration = None  # without one: no floor, and no score shown
+    uncalibrated = services.search(root, "agreement", where=[], limit=5, client="test")
+    assert uncalibrated.answered is None and all(d["relevance"] is None for d in uncalibrated.documents)
     for floor, answered in ((0.0, True), (0.999999, False)):
         services.calibration = RelevanceCalibration(
             encoder=services.encoder.text_version, intercept=-3.0, slope=6.0, floor=floor, fitted_on={}
