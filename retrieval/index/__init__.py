@@ -1,6 +1,16 @@
 """The page index: one interface (base), an embedded and a server twin, and `open_index` choosing one."""
 
-from retrieval.index.base import PAGE, PASSAGE, Hit, IndexBusy, IndexFilter, PageIndex, PagePoint, PageQuery, page_point_id
+from retrieval.index.base import (
+    PAGE,
+    PASSAGE,
+    Hit,
+    IndexBusy,
+    IndexFilter,
+    PageIndex,
+    PagePoint,
+    PageQuery,
+    page_point_id,
+)
 from retrieval.index.config import IndexConfig
 from retrieval.index.factory import open_index
 

@@ -28,7 +28,9 @@ def test_upsert_overwrites_by_deterministic_id(make_index: MakeIndex, corpus: ty
     index.upsert(corpus.build(seed=1))
     index.upsert(corpus.build(seed=2))  # same ids (matter, sha256, page, passage), new vectors
     assert index.count() == len(corpus.build()) == 2 * 2 * len(corpus.DOCS)
-    assert index.count(PAGE) == index.count(PASSAGE) == 2 * len(corpus.DOCS)  # a page point and a passage each
+    assert (
+        index.count(PAGE) == index.count(PASSAGE) == 2 * len(corpus.DOCS)
+    )  # a page point and a passage each
     hits = index.search(PageQuery(sparse_text=corpus.sparse([7])), 50, IndexFilter(matters=ALL))["sparse"]
     assert len({hit.point_id for hit in hits}) == len(hits) == 2 * len(corpus.DOCS)  # passages only
 
