@@ -12,11 +12,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from retrieval.index import PAGE, IndexConfig, open_index
+from retrieval.embedders.config import EmbedderConfig
+from retrieval.index import PAGE, PASSAGE, IndexConfig, open_index
 from retrieval.outbox import pending
 from retrieval.owner import IndexOwner
+from retrieval.passages import page_passages
 from storage.blobs import open_blob_store
 from storage.db import Document, Page, RunItem, open_database
+from storage.db.pages import load_pages
 
 pytestmark = [pytest.mark.postgres, pytest.mark.s3, pytest.mark.slow]
 
@@ -83,6 +86,13 @@ def test_two_runs_at_once_lose_and_duplicate_nothing(
     with IndexOwner(db, config) as owner:
         assert owner.try_take()
     assert pending(db) == 0
+    # No ColPali weights here, so no page points: each page's passages, once (their ids are deterministic).
+    embedders = EmbedderConfig()
+    expected = sum(
+        len(page_passages(page.ocr, embedders.passage_min_words, embedders.passage_max_words))
+        for document in documents
+        for page in load_pages(db, document.id)
+    )
     with open_index(config) as index:
-        assert index.count(PAGE) == len(pages)
+        assert index.count(PAGE) == 0 and index.count(PASSAGE) == expected > 0
     db.dispose()
