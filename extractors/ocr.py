@@ -26,7 +26,7 @@ _WORD_LEVEL = 5  # tesseract TSV levels: 1 page, 2 block, 3 paragraph, 4 line, 5
 
 
 class OcrConfig(BaseModel):
-    """How tesseract reads a page. Everything here except the timeout changes the output."""
+    """How a page's words are read. Everything here except the timeout changes the output."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -34,6 +34,9 @@ class OcrConfig(BaseModel):
     psm: int = 3  # page segmentation: 3 = fully automatic, no OSD (orientation is fixed beforehand)
     oem: int | None = None  # None = tesseract's default engine (LSTM)
     timeout_s: int = 120
+    # Read PDF pages whose embedded text layer passes `extractors.layer_check` from it instead of OCR'ing
+    # them; off, the OCR stage version is what it was before text layers were read.
+    text_layer: bool = True
 
 
 def run_tesseract(

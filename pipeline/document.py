@@ -59,7 +59,7 @@ def process_document(ctx: IngestContext, document_id: int, versions: dict[Stage,
                     ctx.db, document_id, pages, rendering.kind, (versions[Stage.render], versions[Stage.ocr])
                 )
             elif current is Stage.ocr and Stage.render not in todo:
-                pages = reocr(ctx, pages, images)
+                pages = reocr(ctx, work, pages, images)
                 store_ocr(ctx.db, document_id, pages, versions[Stage.ocr])
             elif current is Stage.extract:
                 with ctx.extract_slot():

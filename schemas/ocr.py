@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel
+
+WordSource = Literal["text_layer", "ocr"]
+# `PageOcr.engine_version` of words read from a PDF's embedded text layer starts with this.
+TEXT_LAYER_PREFIX = "text_layer "
 
 
 class OcrWord(BaseModel):
@@ -13,7 +19,8 @@ class OcrWord(BaseModel):
     top: int
     width: int
     height: int
-    confidence: float  # 0..100, as tesseract reports it
+    # 0..100, as tesseract reports it; 100 for a text layer's exact words (see extractors.text_layer)
+    confidence: float
     block: int = 0
     paragraph: int = 0
     line: int = 0
@@ -24,12 +31,17 @@ class OcrWord(BaseModel):
 
 
 class PageOcr(BaseModel):
-    """All words of one page, with the version of the OCR that produced them."""
+    """All words of one page, with the version of what produced them: tesseract or the PDF's text layer."""
 
     width: int
     height: int
     words: list[OcrWord]
     engine_version: str
+
+    @property
+    def source(self) -> WordSource:
+        """Where the words came from, so consumers can tell exact text from a reading of pixels."""
+        return "text_layer" if self.engine_version.startswith(TEXT_LAYER_PREFIX) else "ocr"
 
     @property
     def text(self) -> str:

@@ -2,7 +2,9 @@
 
 Pages are rendered in chunks and handed to the CPU-stage pool, with a bound on pages held in memory.
 Each page's orientation and OCR are cached by (sha256, page, image version, tesseract version), so a
-re-render after a crash does not OCR again.
+re-render after a crash does not OCR again. A PDF page whose embedded text layer passes the check
+(`extractors.layer_check`) is read from that layer instead: no OSD, no deskew (the words' boxes are
+those of the page as rendered) and no tesseract; reading it again costs milliseconds, so it is not cached.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from PIL import Image
 
 from extractors.ocr import CachedPage, OcrCacheKey, engine_version, ocr_image_file
 from extractors.orientation import apply_upright, make_upright
-from extractors.render import encode_jpeg, probe, render_pages, thumbnail_jpeg
+from extractors.render import DocumentInfo, encode_jpeg, probe, render_pages, thumbnail_jpeg
+from extractors.text_layer import usable_layers
 from pipeline.context import IngestContext
 from pipeline.page_images import PageImages
 from schemas.ocr import PageOcr
@@ -82,13 +85,30 @@ def _ocr_key(ctx: IngestContext, sha256: str, number: int) -> OcrCacheKey:
     )
 
 
+def _text_layers(ctx: IngestContext, path: Path, info: DocumentInfo) -> dict[int, PageOcr]:
+    """The pages to read from the PDF's text layer instead of OCR (none for images, or when turned off)."""
+    if info.kind != "pdf" or not ctx.ocr.text_layer:
+        return {}
+    return usable_layers(path, info.page_sizes)
+
+
 def _render_page(
-    ctx: IngestContext, sha256: str, render_version: str, number: int, image: Image.Image
+    ctx: IngestContext,
+    sha256: str,
+    render_version: str,
+    number: int,
+    image: Image.Image,
+    layer: PageOcr | None,
 ) -> RenderedPage:
-    """Upright, store and OCR one rendered page (runs in the CPU-stage pool)."""
+    """Upright, store and OCR one rendered page (runs in the CPU-stage pool).
+
+    `layer` is the page's text layer when it passed the check: its words then stand in for OCR.
+    """
     key = _ocr_key(ctx, sha256, number)
-    cached = ctx.ocr_cache.get(key)
-    if cached is not None:
+    cached = None if layer is not None else ctx.ocr_cache.get(key)
+    if layer is not None:
+        upright, rotation, skew = image, 0, 0.0  # the layer's boxes are on the page as rendered
+    elif cached is not None:
         upright = apply_upright(image, cached.rotation, cached.skew)
         rotation, skew = cached.rotation, cached.skew
     else:
@@ -101,7 +121,9 @@ def _render_page(
         thumbnail_jpeg(upright, ctx.render.thumbnail_width, ctx.render.jpeg_quality),
         "image/jpeg",
     )
-    if cached is not None:
+    if layer is not None:
+        ocr = layer
+    elif cached is not None:
         ocr = cached.ocr
     else:
         ocr = _ocr(ctx, image_key, lambda: jpeg)
@@ -118,10 +140,13 @@ def render_and_ocr(
     futures: list[Future[RenderedPage]] = []
     with _original_file(ctx, work) as path:
         info = probe(path, ctx.render)
+        layers = _text_layers(ctx, path, info)
         try:
             for number, image in render_pages(path, ctx.render):
                 in_memory.acquire()
-                future = ctx.pool.submit(_render_page, ctx, work.sha256, render_version, number, image)
+                future = ctx.pool.submit(
+                    _render_page, ctx, work.sha256, render_version, number, image, layers.get(number)
+                )
                 future.add_done_callback(lambda _done: in_memory.release())
                 futures.append(future)
         finally:
@@ -133,11 +158,22 @@ def render_and_ocr(
     return Rendering(info.kind, [page.stored for page in rendered])
 
 
-def reocr(ctx: IngestContext, pages: list[StoredPage], images: PageImages) -> list[StoredPage]:
-    """OCR again from the stored upright images (a new tesseract; the rendering is still current)."""
+def reocr(
+    ctx: IngestContext, work: DocumentWork, pages: list[StoredPage], images: PageImages
+) -> list[StoredPage]:
+    """Read the words again (a new tesseract or text-layer reader; the rendering is still current).
+
+    A text layer's boxes are those of the page as rendered, so it serves only pages stored unturned.
+    """
+    layers: dict[int, PageOcr] = {}
+    if ctx.ocr.text_layer:
+        with _original_file(ctx, work) as path:
+            info = probe(path, ctx.render)
+            layers = _text_layers(ctx, path, info)
 
     def one(page: StoredPage) -> StoredPage:
-        ocr = _ocr(ctx, page.image_key, lambda: images.jpeg(page.number))
+        layer = layers.get(page.number) if page.rotation == 0 and page.skew == 0 else None
+        ocr = layer or _ocr(ctx, page.image_key, lambda: images.jpeg(page.number))
         ctx.progress("pages", 1)
         return StoredPage(page.number, page.image_key, page.thumbnail_key, page.rotation, page.skew, ocr)
 

@@ -202,3 +202,35 @@ def test_a_bad_file_is_not_reprocessed_every_night_unless_marked(tmp_path, build
     db.dispose()
     run_job(job)
     assert _states(job, document_id)[Stage.render].completed_at != failed_at.completed_at  # retried
+
+
+def test_pages_with_a_good_text_layer_skip_ocr_and_say_so(tmp_path, builders, make_job, run_job):
+    folder = tmp_path / "layers" / "northwind"
+    folder.mkdir(parents=True)
+    builders.write_text_pdf(folder, "born-digital.pdf", pages=2)
+    builders.write_image_pdf(folder, "scan.pdf", pages=1)
+    builders.write_garbage_layer_pdf(folder)
+    job = make_job([tmp_path / "layers"])
+    run_job(job)
+
+    def sources() -> dict[int, list[str]]:
+        pages: dict[int, list[str]] = {}
+        for page in _pages(job):
+            pages.setdefault(page.document_id, []).append((page.ocr_version or "").split(" ")[0])
+        return pages
+
+    assert sorted(sources().values()) == [["tesseract"], ["tesseract"], ["text_layer", "text_layer"]]
+    born_digital = next(number for number, found in sources().items() if found[0] == "text_layer")
+    assert "text_layer pdfium" in _states(job, born_digital)[Stage.ocr].version
+    words = next(page.ocr_words for page in _pages(job) if page.document_id == born_digital)
+    assert words and {word["confidence"] for word in words} == {100.0}
+
+    # A new OCR setting redoes the OCR stage from the stored images: the layer still serves its pages.
+    run_job(make_job([tmp_path / "layers"], ocr={"psm": 4}))
+    assert sorted(sources().values()) == [["tesseract"], ["tesseract"], ["text_layer", "text_layer"]]
+    assert all("psm=4" in page.ocr_version for page in _pages(job) if page.document_id != born_digital)
+
+    # Turned off, every page is OCR'd and the OCR stage version is tesseract's alone, as before.
+    run_job(make_job([tmp_path / "layers"], ocr={"text_layer": False}))
+    assert sorted(sources().values()) == [["tesseract"], ["tesseract"], ["tesseract", "tesseract"]]
+    assert "text_layer" not in _states(job, born_digital)[Stage.ocr].version
