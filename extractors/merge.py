@@ -9,6 +9,8 @@
   least sure of them (a clause on page 9 is not contradicted by pages 1-8 lacking it).
 - A field no page found stays empty, with the lowest "nothing here" confidence over the pages: one page
   that was unsure whether the field was there makes the document unsure too.
+- An unknown confidence (None: nothing measured it) ranks below every measured one, and a lowest over
+  confidences one of which is unknown is unknown.
 - The document's status applies an error budget, as olmOCR does: more than `max_failed_share` of its
   pages failed -> `failed`; some failed -> `partial`, the failed pages listed; else `needs_review` when a
   page needs a person, else `ok`. Failed pages contribute no values.
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from schemas.results import DocumentExtraction, ExtractedField, ExtractedValue, PageExtraction
@@ -36,14 +38,24 @@ def _identity(value: Any) -> str:
     return re.sub(r"[^0-9a-z]+", "", text.casefold())
 
 
+def _rank(item: ExtractedValue) -> float:
+    """An unmeasured value loses to any measured one, and is the least sure of a set."""
+    return -1.0 if item.confidence is None else item.confidence
+
+
+def _lowest(confidences: Iterable[float | None]) -> float | None:
+    values = list(confidences)
+    if any(confidence is None for confidence in values):
+        return None
+    return min(confidence for confidence in values if confidence is not None)
+
+
 def _merge_scalar(fields: Sequence[ExtractedField]) -> ExtractedField:
     found = sorted(
-        (item for field in fields for item in field.items if item.value is not None),
-        key=lambda item: item.confidence,
-        reverse=True,
+        (item for field in fields for item in field.items if item.value is not None), key=_rank, reverse=True
     )
     if not found:
-        return ExtractedField(items=[], confidence=min(field.confidence for field in fields))
+        return ExtractedField(items=[], confidence=_lowest(field.confidence for field in fields))
     best = found[0]
     conflicts: dict[str, ExtractedValue] = {}
     for item in found[1:]:
@@ -55,12 +67,12 @@ def _merge_scalar(fields: Sequence[ExtractedField]) -> ExtractedField:
 
 def _merge_presence(fields: Sequence[ExtractedField]) -> ExtractedField:
     answers = [item for field in fields for item in field.items if item.value is not None]
-    present = sorted((item for item in answers if item.value is True), key=lambda item: -item.confidence)
+    present = sorted((item for item in answers if item.value is True), key=_rank, reverse=True)
     if present:
         return ExtractedField(items=[present[0]], confidence=present[0].confidence)
     if not answers:
-        return ExtractedField(items=[], confidence=min(field.confidence for field in fields))
-    surest_doubt = min(answers, key=lambda item: item.confidence)
+        return ExtractedField(items=[], confidence=_lowest(field.confidence for field in fields))
+    surest_doubt = min(answers, key=_rank)
     return ExtractedField(items=[surest_doubt], confidence=surest_doubt.confidence)
 
 
@@ -69,12 +81,12 @@ def _merge_list(fields: Sequence[ExtractedField]) -> ExtractedField:
     for field in fields:
         for item in field.items:
             key = _identity(item.value)
-            if key not in chosen or item.confidence > chosen[key].confidence:
+            if key not in chosen or _rank(item) > _rank(chosen[key]):
                 chosen[key] = item
     if not chosen:
-        return ExtractedField(items=[], confidence=min(field.confidence for field in fields))
+        return ExtractedField(items=[], confidence=_lowest(field.confidence for field in fields))
     items = list(chosen.values())
-    return ExtractedField(items=items, confidence=min(item.confidence for item in items))
+    return ExtractedField(items=items, confidence=_lowest(item.confidence for item in items))
 
 
 def merge_pages(

@@ -59,7 +59,12 @@ def prediction_from_extracted(
     Values that do not validate against the schema are dropped (list fields: per element), so a malformed
     answer scores as a miss instead of aborting the whole evaluation.
     """
-    confidences = {name: extracted.confidence for name, extracted in fields.items() if name in _PATHS}
+    # An unknown confidence (None) is no calibration point: nothing measured it.
+    confidences = {
+        name: extracted.confidence
+        for name, extracted in fields.items()
+        if name in _PATHS and extracted.confidence is not None
+    }
     if engine is None:
         engine = next((f"{i.engine}/{i.model}" for f in fields.values() for i in f.items), None)
     return Prediction(

@@ -44,5 +44,8 @@ def pick_threshold(curve: list[ThresholdPoint], target: float) -> ThresholdPoint
         return min(reaching, key=lambda point: point.threshold)
     measured = [point for point in curve if point.accuracy is not None]
     if not measured:
-        raise ValueError("no confidences to calibrate on: the small model answered nothing")
+        raise ValueError(
+            "no confidences to calibrate on: the small model answered nothing, or its endpoint returns no"
+            " logprobs (confidence unknown)"
+        )
     return max(measured, key=lambda point: (point.accuracy, -point.threshold))

@@ -37,10 +37,11 @@ class ExtractedValue(BaseModel):
 
     `value` is the JSON form of the schema's value (an ISO string for a date, an object for a party);
     `None` means the engine found nothing, and `confidence` is then its confidence that nothing is there.
+    `confidence` None: unknown (nothing measured it, e.g. a model endpoint that returns no logprobs).
     """
 
     value: Any = None
-    confidence: float = Field(ge=0.0, le=1.0)
+    confidence: float | None = Field(ge=0.0, le=1.0)
     evidence: Evidence | None = None
     engine: str
     model: str
@@ -50,12 +51,26 @@ class ExtractedField(BaseModel):
     """A field of the schema as read from a page or merged over a document.
 
     Scalar fields have at most one item; list fields one item per element. `confidence` is the field's
-    confidence as a whole (the lowest of its items, or the confidence of "nothing here" when empty).
+    confidence as a whole (the lowest of its items, or the confidence of "nothing here" when empty);
+    None when unknown (any of its items' is).
     """
 
     items: list[ExtractedValue] = Field(default_factory=list)
-    confidence: float = Field(ge=0.0, le=1.0)
+    confidence: float | None = Field(ge=0.0, le=1.0)
     conflicts: list[ExtractedValue] = Field(default_factory=list)
+
+
+class PageTry(BaseModel):
+    """One request for one page to one model: the engine retries an unusable answer (cut off, not JSON,
+    not the schema) on the same model at a higher temperature, and each try is paid for."""
+
+    model: str
+    temperature: float
+    max_tokens: int
+    tokens_in: int = 0
+    tokens_out: int = 0
+    latency_s: float = 0.0
+    error: str | None = None  # why the answer was not usable; None for the answer kept
 
 
 class PageExtraction(BaseModel):
@@ -72,10 +87,12 @@ class PageExtraction(BaseModel):
     engine: str
     model: str
     fields: dict[str, ExtractedField] = Field(default_factory=dict)
-    confidence: float = Field(ge=0.0, le=1.0)  # lowest over the page's fields; 0 when failed
-    tokens_in: int = 0
+    # Lowest over the page's fields; None when one of them is unknown; 0 when failed.
+    confidence: float | None = Field(ge=0.0, le=1.0)
+    tokens_in: int = 0  # summed over `tries`
     tokens_out: int = 0
     latency_s: float = 0.0
+    tries: list[PageTry] = Field(default_factory=list)  # every request, both models' when escalated
     escalated: bool = False
     escalation_reason: str | None = None
     errors: list[str] = Field(default_factory=list)

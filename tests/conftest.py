@@ -244,6 +244,8 @@ def vllm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "--host", "127.0.0.1", "--port", str(port),
         "--dtype", "bfloat16", "--max-model-len", "8192", "--max-num-seqs", "4", "--max-logprobs", "20",
         "--enforce-eager", "--limit-mm-per-prompt", '{"image":1,"video":0}',
+        # The image-size tests send max_pixels per request: vLLM refuses that unless told to trust it.
+        "--trust-request-mm-kwargs",
         "--structured-outputs-config", '{"backend":"xgrammar","disable_any_whitespace":true}',
     ]  # fmt: skip
     ready = f"http://127.0.0.1:{port}/health"

@@ -68,9 +68,13 @@ def show(document: Annotated[int, typer.Argument(help="Document id.")], as_json:
             items = field["items"]
             value = "; ".join(str(item["value"]) for item in items) or "-"
             page = ", ".join(str(item["evidence"]["page"]) for item in items if item.get("evidence"))
-            table.add_row(name, value, f"{field['confidence']:.2f}", page)
+            table.add_row(name, value, _confidence(field["confidence"]), page)
         console.print(table)
         _print_clauses(console, extraction["fields"])
+
+
+def _confidence(value: float | None) -> str:
+    return "?" if value is None else f"{value:.2f}"  # None: unknown, the model gave no logprobs
 
 
 def _print_clauses(console: Console, fields: dict[str, Any]) -> None:
@@ -84,7 +88,8 @@ def _print_clauses(console: Console, fields: dict[str, Any]) -> None:
             text = text[: EVIDENCE_CHARS - 1] + "…"
         page = str(evidence.get("page") or "")
         # Text, not markup: a contract's "[Company]" is words, not a Rich style tag.
-        table.add_row(clause_name(found.category), f"{found.item['confidence']:.2f}", page, Text(text or "-"))
+        confidence = _confidence(found.item["confidence"])
+        table.add_row(clause_name(found.category), confidence, page, Text(text or "-"))
     if answers.present:
         console.print(table)
     else:

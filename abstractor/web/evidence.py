@@ -19,7 +19,7 @@ class FieldRow:
     field: str
     label: str  # the field as people read it: "governing law", "Termination For Convenience"
     value: str
-    confidence: float
+    confidence: float | None  # None: unknown (the model endpoint gave no logprobs)
     model: str | None
     page: int | None
     box: tuple[int, int, int, int] | None  # x0, y0, x1, y1 on the upright page image

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from extractors.vlm.cascade import CascadeConfig
 from extractors.vlm.client import EndpointConfig
 from extractors.vlm.cost import ServerPrice
+from extractors.vlm.engine import TryConfig
 from extractors.vlm.prompt import PromptConfig
 
 EngineName = Literal["auto", "rules", "vlm", "none"]
@@ -37,6 +38,10 @@ class ExtractionConfig(BaseModel):
     small: EndpointConfig | None = None
     large: EndpointConfig | None = None
     cascade: CascadeConfig = Field(default_factory=CascadeConfig)
+    # Each model's retries of a page whose answer was cut off or invalid, before the cascade escalates it.
+    tries: TryConfig = Field(default_factory=TryConfig)
+    # The large model's answer bound is at least this: it re-reads pages whose answers did not fit.
+    large_max_tokens: int = Field(default=2048, ge=1)
     # None: the newest `abstractor calibrate` result for the small model, else cascade.threshold.
     threshold_override: float | None = Field(default=None, ge=0.0, le=1.0)
     prompt: PromptConfig = Field(default_factory=PromptConfig)

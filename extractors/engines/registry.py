@@ -14,8 +14,17 @@ from extractors.vlm.client import ChatClient, EndpointConfig
 from extractors.vlm.engine import VlmEngine
 
 
-def vlm_engine(schema: type[BaseModel], endpoint: EndpointConfig, config: ExtractionConfig) -> VlmEngine:
-    return VlmEngine(schema, ChatClient(endpoint), prompt=config.prompt, ground=ground_value)
+def vlm_engine(
+    schema: type[BaseModel], endpoint: EndpointConfig, config: ExtractionConfig, max_tokens: int | None = None
+) -> VlmEngine:
+    return VlmEngine(
+        schema,
+        ChatClient(endpoint),
+        prompt=config.prompt,
+        ground=ground_value,
+        tries=config.tries,
+        max_tokens=max_tokens,
+    )
 
 
 def build_engine(config: ExtractionConfig, schema: type[BaseModel]) -> ExtractionEngine | None:
@@ -34,4 +43,6 @@ def build_engine(config: ExtractionConfig, schema: type[BaseModel]) -> Extractio
             small = vlm_engine(schema, config.small, config)
             if config.large is None:
                 return small
-            return CascadeEngine(small, vlm_engine(schema, config.large, config), config.cascade)
+            large_tokens = max(config.large.max_tokens, config.large_max_tokens)
+            large = vlm_engine(schema, config.large, config, large_tokens)
+            return CascadeEngine(small, large, config.cascade)

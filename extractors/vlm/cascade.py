@@ -1,11 +1,15 @@
 """CascadeEngine: the small model reads every page; the large one re-reads only the pages that need it.
 
 The escalation policy (`escalation_reason`):
-- `failed: invalid`: the small model's answer was cut off, not JSON, or did not validate;
+- `failed: invalid`: the small model's answer was cut off, not JSON, or did not validate, on every one of
+  its tries (the engine asks again at a rising temperature first);
 - `failed: transient|permanent`: the small model's server gave no answer (the large one may still read
   the page);
 - `low_confidence: f1, f2`: the small model FOUND a value (non-null, non-empty) whose confidence is below
-  `threshold`.
+  `threshold`;
+- `unknown_confidence: f1, f2`: the small model found a value whose confidence nothing measured (an
+  endpoint that returns no logprobs), when `on_unknown_confidence` is `escalate` (the default). With
+  `review` such a page is not escalated but kept as `needs_review`: a person looks instead of the 72B.
 A field the small model left empty does not escalate, however unsure that "nothing here" was, unless
 `empty_threshold` is set and the "nothing here" confidence is below it. Most pages of a contract state no
 key term at all; sending each one whose emptiness is not certain to the 70B model would escalate most of
@@ -18,12 +22,14 @@ What the page keeps:
   kept as `needs_review` (still `failed` if the small model failed too) with the large model's error
   appended: nothing is lost, a person looks. When the large model's failure was transient the page keeps
   that kind, so the next run asks the large model again.
-`escalated` says the page was sent to the large model; tokens and latency add up both calls.
+`escalated` says the page was sent to the large model; tokens and latency add up both models' tries, and
+`tries` lists them all.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -36,6 +42,8 @@ from schemas.status import FailureKind, Status
 class CascadeConfig(BaseModel):
     threshold: float = Field(default=0.5, ge=0.0, le=1.0)  # a found value below this escalates
     empty_threshold: float | None = Field(default=None, ge=0.0, le=1.0)  # None: empty fields never do
+    # A value whose confidence is unknown (no logprobs): sent to the large model, or kept for a person.
+    on_unknown_confidence: Literal["escalate", "review"] = "escalate"
 
 
 class CascadeEngine(ExtractionEngine):
@@ -52,8 +60,9 @@ class CascadeEngine(ExtractionEngine):
     @property
     def version(self) -> str:
         large = self.large.version if self.large else "none"
-        empty = self.config.empty_threshold
-        return f"cascade[{self.small.version}|{large}|t={self.config.threshold}|empty={empty}]"
+        config = self.config
+        policy = f"t={config.threshold}|empty={config.empty_threshold}|unknown={config.on_unknown_confidence}"
+        return f"cascade[{self.small.version}|{large}|{policy}]"
 
     async def extract_pages(self, pages: Sequence[PageInput]) -> list[PageExtraction]:
         # Pages waiting on the large model hold a worker: count its slots too, so the small stays busy.
@@ -71,19 +80,43 @@ class CascadeEngine(ExtractionEngine):
         """Why `page` should go to the large model, or None when it may stay (see the module docstring)."""
         if page.status is Status.failed:
             return f"failed: {page.failure}"
-        unsure = [name for name, field in page.fields.items() if self._unsure(field)]
-        return f"low_confidence: {', '.join(unsure)}" if unsure else None
+        low, unknown = self._doubts(page)
+        reasons = [f"low_confidence: {', '.join(low)}"] if low else []
+        if unknown and self.config.on_unknown_confidence == "escalate":
+            reasons.append(f"unknown_confidence: {', '.join(unknown)}")
+        return "; ".join(reasons) or None
 
-    def _unsure(self, field: ExtractedField) -> bool:
+    def _doubts(self, page: PageExtraction) -> tuple[list[str], list[str]]:
+        """The fields of `page` that would escalate: those below their threshold, those unmeasured."""
+        low, unknown = [], []
+        for name, field in page.fields.items():
+            threshold = self._threshold(field)
+            if threshold is None:
+                continue
+            if field.confidence is None:
+                unknown.append(name)
+            elif field.confidence < threshold:
+                low.append(name)
+        return low, unknown
+
+    def _threshold(self, field: ExtractedField) -> float | None:
+        """The confidence `field` needs to stay, None when it stays whatever its confidence."""
         if any(item.value is not None for item in field.items):
-            return field.confidence < self.config.threshold
-        empty = self.config.empty_threshold
-        return empty is not None and field.confidence < empty
+            return self.config.threshold
+        return self.config.empty_threshold
+
+    def _needs_review(self, page: PageExtraction) -> bool:
+        """A page read, but not sure enough to trust without a person (after the large model, if any)."""
+        return self.escalation_reason(page) is not None or bool(self._doubts(page)[1])
 
     async def _page(self, page: PageInput) -> PageExtraction:
         first = await self.small.extract_page(page)
         reason = self.escalation_reason(first)
         if reason is None:
+            if self._needs_review(first):  # unknown confidences, kept for a person by the setting
+                unknown = ", ".join(self._doubts(first)[1])
+                errors = [*first.errors, f"unknown confidence (no logprobs): {unknown}"]
+                return first.model_copy(update={"status": Status.needs_review, "errors": errors})
             return first
         if self.large is None:
             return first.model_copy(
@@ -100,9 +133,10 @@ class CascadeEngine(ExtractionEngine):
             "tokens_in": first.tokens_in + second.tokens_in,
             "tokens_out": first.tokens_out + second.tokens_out,
             "latency_s": first.latency_s + second.latency_s,
+            "tries": [*first.tries, *second.tries],
         }
         if second.status is Status.ok:
-            unsure = self.escalation_reason(second) is not None
+            unsure = self._needs_review(second)
             return second.model_copy(update={**spent, "status": Status.needs_review if unsure else Status.ok})
         errors = [*first.errors, *(f"large model {second.model}: {error}" for error in second.errors)]
         # The small model's failure kind stands when it failed. Else the page was read, and keeps a kind only

@@ -26,6 +26,7 @@ from typing import Any
 import httpx
 from pydantic import BaseModel, Field, SecretStr
 
+from extractors.vlm.page_image import ImageLimits, mm_processor_kwargs
 from schemas.status import FailureKind
 
 # vLLM reports -inf (a token the grammar masked) as this number, JSON having no infinity.
@@ -49,6 +50,18 @@ class EndpointConfig(BaseModel):
     breaker_failures: int = Field(default=3, ge=1)  # failures in a row that bench a replica
     breaker_cooldown_s: float = Field(default=30.0, ge=0)
     health_timeout_s: float = Field(default=2.0, gt=0)
+    # The page image is scaled down to this longest side before it is sent (never up; None: as stored).
+    # 1,288 px is olmOCR's page size: ~1,600 Qwen2.5-VL visual tokens for A4/Letter, text still legible.
+    max_image_side: int | None = Field(default=1288, ge=28)
+    max_image_pixels: int | None = Field(default=None, ge=28 * 28)  # optional cap on the area as well
+    # Also send vLLM the pixel budget per request (`mm_processor_kwargs`). Off by default: vLLM refuses it
+    # (400) unless started with --trust-request-mm-kwargs, and other servers may reject unknown fields;
+    # a deployment sets the same bound server-wide with --mm-processor-kwargs '{"max_pixels": ...}'.
+    send_mm_processor_kwargs: bool = False
+
+    @property
+    def image_limits(self) -> ImageLimits:
+        return ImageLimits(self.max_image_side, self.max_image_pixels)
 
     @property
     def base_urls(self) -> list[str]:
@@ -167,14 +180,21 @@ class ChatClient:
         await self._http.aclose()
 
     async def chat_json(
-        self, messages: list[dict[str, Any]], name: str, schema: dict[str, Any]
+        self,
+        messages: list[dict[str, Any]],
+        name: str,
+        schema: dict[str, Any],
+        *,
+        temperature: float = 0.0,
+        max_tokens: int | None = None,
     ) -> ChatResult:
-        """One greedy completion constrained to `schema`, with the logprobs of every generated token."""
+        """One completion constrained to `schema` (greedy unless `temperature` is set, at most
+        `max_tokens`, default the endpoint's), with the logprobs of every generated token."""
         payload = {
             "model": self.config.model,
             "messages": messages,
-            "temperature": 0,
-            "max_tokens": self.config.max_tokens,
+            "temperature": temperature,
+            "max_tokens": max_tokens or self.config.max_tokens,
             "logprobs": True,
             "top_logprobs": self.config.top_logprobs,
             "response_format": {
@@ -182,6 +202,8 @@ class ChatClient:
                 "json_schema": {"name": name, "schema": schema, "strict": True},
             },
         }
+        if self.config.send_mm_processor_kwargs and (kwargs := mm_processor_kwargs(self.config.image_limits)):
+            payload["mm_processor_kwargs"] = kwargs  # vLLM's HF processor bounds for this request only
         return await self.post_chat(payload)
 
     async def post_chat(self, payload: dict[str, Any]) -> ChatResult:

@@ -20,6 +20,8 @@ How a field's confidence is computed:
 If the tokens do not spell out the text exactly (a server that reports no token bytes for a split UTF-8
 character), every field is scored on all the tokens of the answer: the probability of the whole answer is a
 lower bound of the probability of each value in it, so the fallback can only under-state confidence.
+If the server reported no logprobs at all (several OpenAI-compatible servers and hosted APIs ignore the
+request), every confidence is unknown (None): nothing measured it, and 1.0 would read as certainty.
 """
 
 from __future__ import annotations
@@ -54,8 +56,8 @@ class JsonNode:
 
 @dataclass(frozen=True)
 class FieldConfidence:
-    field: float  # the field as a whole
-    items: list[float]  # one per list element; one for a scalar (its value or its null); none for []
+    field: float | None  # the field as a whole; None: unknown
+    items: list[float | None]  # one per list element; one for a scalar (its value or its null); none for []
 
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
@@ -146,6 +148,8 @@ class TokenSpans:
 
     def __init__(self, text: str, tokens: Sequence[TokenLogprob]) -> None:
         self._tokens = list(tokens)
+        # No tokens for a non-empty answer: the server sent no logprobs, so nothing can be measured.
+        self.measured = bool(self._tokens) or not text
         self.aligned = b"".join(token.text for token in tokens) == text.encode()
         # Byte offset of each character (and of the end), since tokens may split a UTF-8 character.
         self._char_bytes = [0, *accumulate(len(char.encode()) for char in text)]
@@ -191,6 +195,8 @@ def field_confidences(
 
 
 def _field(node: JsonNode, spans: TokenSpans, method: ConfidenceMethod) -> FieldConfidence:
+    if not spans.measured:
+        return _unknown(node)
     if isinstance(node.children, list):
         items = [combine(spans.covering(child.start, child.end), method) for child in node.children]
         closing = combine(spans.covering(node.end - 1, node.end), method)
@@ -199,6 +205,15 @@ def _field(node: JsonNode, spans: TokenSpans, method: ConfidenceMethod) -> Field
     return FieldConfidence(field=value, items=[value])
 
 
-def page_confidence(fields: Iterable[float]) -> float:
-    """The page is as sure as its least sure field (a schema without fields leaves nothing to doubt)."""
-    return min(fields, default=1.0)
+def _unknown(node: JsonNode) -> FieldConfidence:
+    count = len(node.children) if isinstance(node.children, list) else 1
+    return FieldConfidence(field=None, items=[None] * count)
+
+
+def page_confidence(fields: Iterable[float | None]) -> float | None:
+    """The page is as sure as its least sure field, and unknown when one of its fields is (a schema
+    without fields leaves nothing to doubt)."""
+    values = list(fields)
+    if any(confidence is None for confidence in values):
+        return None
+    return min((confidence for confidence in values if confidence is not None), default=1.0)

@@ -1,18 +1,23 @@
 """VlmEngine: any pydantic schema, read page by page by a vision-language model over an OpenAI-compatible API.
 
 Per page: prompt (prompt.py) -> guided JSON completion with logprobs (client.py) -> pydantic validation ->
-per-field confidence (confidence.py) -> PageExtraction. A page whose answer is cut off, is not JSON or does
-not validate is `failed` (kind `invalid`) with confidence 0; a page the server could not answer is
-`failed` with the kind its call failure implies (transient unless the server refused our request).
+per-field confidence (confidence.py) -> PageExtraction.
+
+An answer that is cut off at max_tokens, is not JSON or does not validate is asked for again on the same
+model, at a rising temperature (olmOCR's ladder: greedy decoding would only repeat the same answer), up to
+`TryConfig.max_tries`; a page still without a usable answer is `failed` (kind `invalid`) with confidence 0,
+and the cascade escalates it. Each try is recorded on the page (`tries`), its tokens summed into the
+page's. A page the server could not answer is `failed` at once with the kind its call failure implies
+(transient unless the server refused our request): the client has retried it already.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from extractors.engines.base import ExtractionEngine, PageInput
 from extractors.vlm.client import ChatClient, Completion, Failure
@@ -28,7 +33,7 @@ from extractors.vlm.json_schema import GuidedSchema, SchemaBounds, guided_schema
 from extractors.vlm.prompt import PROMPT_VERSION, PromptConfig, page_messages
 from schemas.introspect import flatten_values, nested_fields
 from schemas.ocr import PageOcr
-from schemas.results import Evidence, ExtractedField, ExtractedValue, PageExtraction
+from schemas.results import Evidence, ExtractedField, ExtractedValue, PageExtraction, PageTry
 from schemas.status import FailureKind, Status
 
 ENGINE_NAME = "vlm"
@@ -57,6 +62,20 @@ async def map_bounded(
     return [result for result in results if result is not None]
 
 
+class TryConfig(BaseModel):
+    """How often one model is asked for a page whose answer was unusable, and at which temperatures."""
+
+    max_tries: int = Field(default=3, ge=1)  # the first try included
+    # Try n samples at temperatures[n], the last one beyond. The first is greedy: its logprobs are the
+    # confidence calibration was fitted on.
+    temperatures: list[Annotated[float, Field(ge=0.0, le=2.0)]] = Field(
+        default=[0.0, 0.1, 0.2, 0.3, 0.5, 0.8], min_length=1
+    )
+
+    def temperature(self, index: int) -> float:
+        return self.temperatures[min(index, len(self.temperatures) - 1)]
+
+
 class VlmEngine(ExtractionEngine):
     """Extraction of `schema` from page images by the model `client` talks to."""
 
@@ -69,9 +88,13 @@ class VlmEngine(ExtractionEngine):
         confidence: ConfidenceMethod = ConfidenceMethod.joint,
         bounds: SchemaBounds | None = None,
         ground: Grounder | None = None,
+        tries: TryConfig | None = None,
+        max_tokens: int | None = None,
     ) -> None:
         super().__init__(schema)
         self.client = client
+        self.tries = tries or TryConfig()
+        self.max_tokens = max_tokens or client.config.max_tokens
         self.prompt = prompt or PromptConfig()
         self.confidence = confidence
         self.guided: GuidedSchema = guided_schema(schema, bounds)
@@ -90,36 +113,64 @@ class VlmEngine(ExtractionEngine):
         return (
             f"{ENGINE_NAME}:{self.model}:{PROMPT_VERSION}:{self.guided.version}"
             f":conf-{self.confidence}:chars-{self.prompt.max_text_chars}"
+            f":tokens-{self.max_tokens}:tries-{self.tries.max_tries}"
+            f":{self.client.config.image_limits.version}"
         )
 
     async def extract_pages(self, pages: Sequence[PageInput]) -> list[PageExtraction]:
         return await map_bounded(self.extract_page, pages, self.client.config.max_in_flight)
 
     async def extract_page(self, page: PageInput) -> PageExtraction:
-        messages = page_messages(self.guided, page.image_jpeg, page.ocr.text, self.prompt)
-        result = await self.client.chat_json(messages, self.guided.name, self.guided.schema)
-        if isinstance(result, Failure):
-            errors = [f"{result.kind}: {result.message}"]
-            return self._failed(page, result.kind.pipeline_kind, errors, latency_s=result.latency_s)
-        return self._read_answer(page, result)
+        image = self.client.config.image_limits
+        messages = page_messages(self.guided, page.image_jpeg, page.ocr.text, self.prompt, image)
+        tries: list[PageTry] = []
+        for index in range(self.tries.max_tries):
+            temperature = self.tries.temperature(index)
+            result = await self.client.chat_json(
+                messages,
+                self.guided.name,
+                self.guided.schema,
+                temperature=temperature,
+                max_tokens=self.max_tokens,
+            )
+            if isinstance(result, Failure):
+                # The client has retried what a retry could fix: asking again here would stack retries.
+                error = f"{result.kind}: {result.message}"
+                tries.append(self._try(temperature, latency_s=result.latency_s, error=error))
+                return self._failed(page, result.kind.pipeline_kind, [error], tries)
+            read = self._read_answer(page, result)
+            tries.append(
+                self._try(
+                    temperature,
+                    tokens_in=result.prompt_tokens,
+                    tokens_out=result.completion_tokens,
+                    latency_s=result.latency_s,
+                    error=read if isinstance(read, str) else None,
+                )
+            )
+            if not isinstance(read, str):
+                return read.model_copy(update=_spent(tries))
+        errors = [f"{t.error} (try {n}, temperature {t.temperature})" for n, t in enumerate(tries, 1)]
+        return self._failed(page, FailureKind.invalid, errors, tries)
 
     async def aclose(self) -> None:
         await self.client.aclose()
 
-    def _read_answer(self, page: PageInput, completion: Completion) -> PageExtraction:
-        usage = {
-            "tokens_in": completion.prompt_tokens,
-            "tokens_out": completion.completion_tokens,
-            "latency_s": completion.latency_s,
-        }
+    def _try(self, temperature: float, **spent: Any) -> PageTry:
+        return PageTry(model=self.model, temperature=temperature, max_tokens=self.max_tokens, **spent)
+
+    def _read_answer(self, page: PageInput, completion: Completion) -> PageExtraction | str:
+        """The page read from a completion, or why the completion is unusable."""
         if completion.truncated:
-            error = f"answer cut off at max_tokens={self.client.config.max_tokens}"
-            return self._failed(page, FailureKind.invalid, [error], **usage)
+            return f"answer cut off at max_tokens={self.max_tokens}"
+        if completion.finish_reason not in (None, "stop"):
+            # Any other end but a natural stop (a content filter, an abort) leaves the JSON unfinished too.
+            return f"answer ended by finish_reason {completion.finish_reason!r}"
         try:
             root = parse_spans(completion.content)
             answer = self.schema.model_validate(root.value)
         except (ValidationError, ValueError) as error:
-            return self._failed(page, FailureKind.invalid, [f"invalid answer: {error}"[:2000]], **usage)
+            return f"invalid answer: {error}"[:2000]
         spans = TokenSpans(completion.content, completion.tokens)
         groups = nested_fields(self.schema)
         confidences = field_confidences(root, spans, self.confidence, groups)
@@ -132,7 +183,6 @@ class VlmEngine(ExtractionEngine):
             model=self.model,
             fields=fields,
             confidence=page_confidence(f.confidence for f in fields.values()),
-            **usage,
         )
 
     def _field(self, value: Any, confidence: FieldConfidence | None, page: PageInput) -> ExtractedField:
@@ -160,7 +210,9 @@ class VlmEngine(ExtractionEngine):
             return None
         return self._ground(value, page.ocr, page.number)
 
-    def _failed(self, page: PageInput, kind: FailureKind, errors: list[str], **usage: Any) -> PageExtraction:
+    def _failed(
+        self, page: PageInput, kind: FailureKind, errors: list[str], tries: list[PageTry]
+    ) -> PageExtraction:
         """A page without values: confidence 0, so the cascade never takes it for a confident answer."""
         return PageExtraction(
             page=page.number,
@@ -170,5 +222,15 @@ class VlmEngine(ExtractionEngine):
             model=self.model,
             confidence=0.0,
             errors=errors,
-            **usage,
+            **_spent(tries),
         )
+
+
+def _spent(tries: list[PageTry]) -> dict[str, Any]:
+    """A page's usage: every try is paid for, the unusable ones too."""
+    return {
+        "tries": tries,
+        "tokens_in": sum(t.tokens_in for t in tries),
+        "tokens_out": sum(t.tokens_out for t in tries),
+        "latency_s": sum(t.latency_s for t in tries),
+    }

@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from extractors.vlm.json_schema import GuidedSchema
+from extractors.vlm.page_image import ImageLimits, image_for_model
 
 DATA_OPEN = "<document_text>"
 DATA_CLOSE = "</document_text>"
@@ -63,10 +64,19 @@ def system_message(schema: GuidedSchema) -> dict[str, Any]:
 
 
 def page_messages(
-    schema: GuidedSchema, image_jpeg: bytes, ocr_text: str, config: PromptConfig
+    schema: GuidedSchema,
+    image_jpeg: bytes,
+    ocr_text: str,
+    config: PromptConfig,
+    image: ImageLimits | None = None,
 ) -> list[dict[str, Any]]:
-    """OpenAI-compatible chat messages asking for the fields of one page."""
-    image_url = "data:image/jpeg;base64," + base64.b64encode(image_jpeg).decode("ascii")
+    """OpenAI-compatible chat messages asking for the fields of one page.
+
+    `image`: the endpoint's size limits (`EndpointConfig.image_limits`); the page is scaled down to them
+    here, just before it is encoded, so only the request carries the small copy. None: sent as stored.
+    """
+    sent = image_for_model(image_jpeg, image) if image is not None else image_jpeg
+    image_url = "data:image/jpeg;base64," + base64.b64encode(sent).decode("ascii")
     user_text = USER_TEXT.format(open=DATA_OPEN, close=DATA_CLOSE, text=fence_data(ocr_text, config))
     return [
         system_message(schema),

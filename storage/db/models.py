@@ -160,13 +160,14 @@ class Extraction(Base):
     status: Mapped[str] = mapped_column(String(16))  # a Status
     failure: Mapped[str | None] = mapped_column(String(16))  # a FailureKind, when a page failed
     fields: Mapped[dict[str, Any]] = mapped_column(JSON)  # {field: ExtractedField JSON}
-    confidence: Mapped[float] = mapped_column(Float)
+    confidence: Mapped[float | None] = mapped_column(Float)  # None: unknown (nothing measured it)
     tokens_in: Mapped[int] = mapped_column(Integer, default=0)
     tokens_out: Mapped[int] = mapped_column(Integer, default=0)
     latency_s: Mapped[float] = mapped_column(Float, default=0.0)
     escalated: Mapped[bool] = mapped_column(Boolean, default=False)
     escalation_reason: Mapped[str | None] = mapped_column(Text)
     errors: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    tries: Mapped[list[Any] | None] = mapped_column(JSON)  # a page's PageTry JSON; None before 0008
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 

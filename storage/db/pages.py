@@ -161,11 +161,14 @@ def _extraction_row(document_id: int, page: PageExtraction, version: str) -> Ext
         escalated=page.escalated,
         escalation_reason=page.escalation_reason,
         errors=page.errors,
+        tries=[attempt.model_dump(mode="json") for attempt in page.tries],
     )
 
 
 def _merged_row(document_id: int, result: DocumentExtraction, engine: str, version: str) -> Extraction:
     confidences = [field.confidence for field in result.fields.values()]
+    # Unknown when a field's is: the lowest of the known ones would claim what nothing measured.
+    unknown = any(confidence is None for confidence in confidences)
     return Extraction(
         document_id=document_id,
         page_number=None,
@@ -174,7 +177,7 @@ def _merged_row(document_id: int, result: DocumentExtraction, engine: str, versi
         version=version,
         status=result.status,
         fields=_fields_json(result.fields),
-        confidence=min(confidences, default=0.0),
+        confidence=None if unknown else min((c for c in confidences if c is not None), default=0.0),
         tokens_in=sum(page.tokens_in for page in result.pages),
         tokens_out=sum(page.tokens_out for page in result.pages),
         latency_s=sum(page.latency_s for page in result.pages),
@@ -199,5 +202,6 @@ def _page_result(row: Extraction) -> PageExtraction:
             "escalated": row.escalated,
             "escalation_reason": row.escalation_reason,
             "errors": row.errors,
+            "tries": row.tries or [],
         }
     )

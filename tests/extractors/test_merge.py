@@ -7,7 +7,7 @@ from schemas.status import Status
 QUESTION = "clauses.anti_assignment"
 
 
-def _page(number: int, answer: bool | None, confidence: float) -> PageExtraction:
+def _page(number: int, answer: bool | None, confidence: float | None) -> PageExtraction:
     items = []
     if answer is not None:
         evidence = Evidence(page=number, text="may not assign") if answer else None
@@ -52,3 +52,12 @@ def test_without_presence_semantics_the_surer_absent_page_would_win() -> None:
     # The reason presence questions merge differently: as a scalar, page 1's sure "absent" beats page 2.
     merged = _merged(_page(1, False, 0.95), _page(2, True, 0.6), presence=False)
     assert merged.items[0].value is False
+
+
+def test_an_unknown_confidence_loses_to_a_measured_one_and_makes_a_lowest_unknown() -> None:
+    # A page read by an endpoint without logprobs carries None: it never outranks a measured answer.
+    merged = _merged(_page(1, False, None), _page(2, False, 0.8), presence=False)
+    assert merged.items[0].confidence == 0.8
+    assert _merged(_page(1, True, None), _page(2, True, 0.7)).items[0].evidence.page == 2
+    assert _merged(_page(1, False, None), _page(2, False, 0.9)).confidence is None
+    assert _merged(_page(1, None, None), _page(2, None, 0.5)).confidence is None

@@ -180,3 +180,14 @@ def test_a_label_cannot_both_give_and_withhold_a_field() -> None:
         GoldDocument(document="d.pdf", fields=ContractFields(title="X"), unlabelled={"title": "why"})
     with pytest.raises(ValueError, match="does not have"):
         GoldDocument(document="d.pdf", fields=ContractFields(), unlabelled={"non_compete": "why"})
+
+
+def test_an_unknown_confidence_is_scored_but_is_no_calibration_point() -> None:
+    # An endpoint without logprobs: the value counts for F1, but nothing measured how sure it was.
+    unmeasured = ExtractedValue(value="New York", confidence=None, engine="vlm", model="small")
+    extracted = {"governing_law": ExtractedField(items=[unmeasured], confidence=None)}
+    prediction = prediction_from_extracted(extracted)
+    assert prediction.confidences == {} and prediction.fields.governing_law == "New York"
+    metrics = score({"a": prediction}, GOLD[:1])
+    assert metrics.fields["governing_law"].tp == 1
+    assert metrics.outcomes[0].fields["governing_law"].confidence is None

@@ -9,7 +9,11 @@ import pytest
 from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 
+from extractors.merge import merge_pages
+from schemas.results import ExtractedField, ExtractedValue, PageExtraction, PageTry
+from schemas.status import Status
 from storage.db import Document, Matter, SearchEvalRun, open_database
+from storage.db.pages import load_page_results, store_extraction
 from storage.db.queries import document_detail, list_documents, search_eval_runs
 
 TABLES = {
@@ -116,4 +120,39 @@ def test_search_eval_runs_keep_each_channels_headline(database_url):
         "correct_abstentions": None,
     }
     assert (run["goldset"], run["accepted"], run["has_report"]) == ("cuad", True, False)
+    db.dispose()
+
+
+def test_a_page_keeps_its_tries_and_an_unknown_confidence_stays_unknown(database_url):
+    db = open_database(database_url)
+    with db.session() as session:
+        matter = Matter(name="acme")
+        session.add(matter)
+        session.flush()
+        document = Document(
+            matter_id=matter.id, sha256="cd" * 32, filename="x.pdf", size_bytes=1, original_key="o/cd"
+        )
+        session.add(document)
+        session.flush()
+        document_id = document.id
+    unmeasured = ExtractedValue(value="Lease", confidence=None, engine="vlm", model="small")
+    tries = [
+        PageTry(model="small", temperature=0.0, max_tokens=1024, tokens_in=100, tokens_out=9, error="cut"),
+        PageTry(model="small", temperature=0.1, max_tokens=1024, tokens_in=100, tokens_out=30),
+    ]
+    page = PageExtraction(
+        page=1,
+        status=Status.needs_review,
+        engine="vlm",
+        model="small",
+        fields={"title": ExtractedField(items=[unmeasured], confidence=None)},
+        confidence=None,
+        tokens_in=200,
+        tokens_out=39,
+        tries=tries,
+    )
+    result = merge_pages([page], set())
+    store_extraction(db, document_id, result, "vlm", "v1")
+    assert load_page_results(db, document_id, "v1") == {1: page}
+    assert document_detail(db, document_id)["extraction"]["confidence"] is None
     db.dispose()

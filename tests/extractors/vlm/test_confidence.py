@@ -179,3 +179,13 @@ def test_each_question_of_a_group_is_scored_on_its_own_answer():
     assert fields["clauses.audit_rights"].field == pytest.approx(0.4)
     # Without the group, the object is one value, as sure as all its answers together.
     assert score(tokens)["clauses"].field == pytest.approx(0.7 * 0.4)
+
+
+def test_an_answer_without_logprobs_is_unknown_everywhere_never_certain():
+    # A server that ignored the request for logprobs: no tokens for a non-empty answer.
+    text = '{"title": "Lease", "parties": ["A", "B"], "clauses": {"audit": true}}'
+    confidences = field_confidences(parse_spans(text), TokenSpans(text, []), groups={"clauses"})
+    assert confidences["title"].field is None and confidences["title"].items == [None]
+    assert confidences["parties"].items == [None, None]
+    assert confidences["clauses.audit"].field is None
+    assert page_confidence([0.9, None]) is None and page_confidence([0.9, 0.4]) == 0.4

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from extractors.engines.base import PageInput
+from extractors.vlm.engine import TryConfig
 from extractors.vlm.prompt import PROMPT_VERSION
 from schemas.contract import ContractFields
 from schemas.introspect import field_paths
@@ -78,14 +79,53 @@ UNUSABLE = {
 
 
 @pytest.mark.parametrize("case", UNUSABLE)
-def test_unusable_answers_fail_the_page_as_invalid_with_confidence_zero(fake_openai, page, engine_for, case):
+def test_unusable_answers_are_tried_again_then_fail_the_page_as_invalid_with_confidence_zero(
+    fake_openai, page, engine_for, case
+):
     content, finish_reason, error = UNUSABLE[case]
     fake_openai.default = fake_openai.Reply(content=content, finish_reason=finish_reason)
     [result] = extract(engine_for(fake_openai.url), [page])
     assert result.status is Status.failed and result.failure is FailureKind.invalid
     assert result.confidence == 0.0 and result.fields == {} and not result.redo
-    assert error in result.errors[0]
-    assert result.tokens_out == len(content)
+    # Three tries (the default) up olmOCR's temperature ladder, each one recorded and paid for.
+    assert [sent["temperature"] for sent in fake_openai.requests] == [0.0, 0.1, 0.2]
+    assert [t.temperature for t in result.tries] == [0.0, 0.1, 0.2]
+    assert all(error in t.error for t in result.tries if t.error) and len(result.errors) == 3
+    assert error in result.errors[0] and result.errors[2].endswith("(try 3, temperature 0.2)")
+    assert (result.tokens_in, result.tokens_out) == (300, 3 * len(content))
+
+
+def test_a_truncated_answer_is_tried_again_hotter_and_the_valid_one_kept(fake_openai, page, engine_for):
+    reply = fake_openai.Reply
+    fake_openai.script.extend([reply(content=ANSWER[:20], finish_reason="length"), reply(content=ANSWER)])
+    [result] = extract(engine_for(fake_openai.url), [page])
+    assert result.status is Status.ok and result.failure is None and result.errors == []
+    assert result.fields["title"].items[0].value == "Lease"
+    first, second = result.tries
+    assert (first.temperature, second.temperature) == (0.0, 0.1)
+    assert first.error is not None and "cut off at max_tokens=1024" in first.error and second.error is None
+    assert (first.tokens_out, second.tokens_out) == (20, len(ANSWER))
+    assert (result.tokens_in, result.tokens_out) == (200, 20 + len(ANSWER))
+    assert result.latency_s == pytest.approx(first.latency_s + second.latency_s)
+
+
+def test_the_number_of_tries_the_ladder_and_max_tokens_are_settings(fake_openai, page, engine_for):
+    fake_openai.default = fake_openai.Reply(content='{"title": "Lea')
+    tries = TryConfig(max_tries=4, temperatures=[0.0, 0.5])
+    [result] = extract(engine_for(fake_openai.url, tries=tries, max_tokens=77), [page])
+    assert [sent["temperature"] for sent in fake_openai.requests] == [0.0, 0.5, 0.5, 0.5]  # the last, beyond
+    assert {sent["max_tokens"] for sent in fake_openai.requests} == {77}
+    assert [t.max_tokens for t in result.tries] == [77] * 4 and result.status is Status.failed
+
+
+def test_without_logprobs_every_confidence_is_unknown_never_one(fake_openai, page, engine_for):
+    fake_openai.default = fake_openai.Reply(content=ANSWER, logprobs=False)
+    [result] = extract(engine_for(fake_openai.url), [page])
+    assert result.status is Status.ok and result.fields["title"].items[0].value == "Lease"
+    assert result.confidence is None
+    assert all(field.confidence is None for field in result.fields.values())
+    assert all(item.confidence is None for field in result.fields.values() for item in field.items)
+    assert len(result.tries) == 1  # a valid answer: nothing to try again
 
 
 def test_a_server_that_is_down_makes_a_failed_page(dead_url, page, engine_for):
@@ -93,6 +133,9 @@ def test_a_server_that_is_down_makes_a_failed_page(dead_url, page, engine_for):
     assert result.status is Status.failed and result.failure is FailureKind.transient and result.redo
     assert result.confidence == 0.0 and result.fields == {}
     assert result.errors[0].startswith("connection:")
+    # The client retried the call; the engine does not stack its tries on top of those.
+    [attempt] = result.tries
+    assert attempt.error is not None and attempt.error.startswith("connection:")
 
 
 def test_pages_run_concurrently_and_come_back_in_order(fake_openai, make_page, engine_for):
