@@ -115,6 +115,8 @@ class RunSummary(BaseModel):
 
 class Metrics(BaseModel):
     engine: str | None = None
+    # The engine's full version: model, prompt, schema and, for the cascade, the threshold it ran with.
+    engine_version: str | None = None
     goldset: str | None = Field(default=None, description="The golden set's name, or its folder.")
     variant: str | None = Field(default=None, description="scanned or born-digital: the documents scored.")
     goldset_hash: str | None = None

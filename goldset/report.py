@@ -192,6 +192,10 @@ STYLE = (
 )
 
 
+def _version(engine_version: str | None) -> str:
+    return f" <code>{escape(engine_version)}</code>" if engine_version else ""
+
+
 def write_report(
     metrics: Metrics,
     out_dir: Path | str,
@@ -212,7 +216,8 @@ def write_report(
     html = (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Abstractor accuracy</title>'
         f"<style>{STYLE}</style></head><body><h1>Extraction accuracy</h1>"
-        f"<p>engine: {escape(metrics.engine or 'unknown')} · "
+        f"<p>engine: {escape(metrics.engine or 'unknown')}"
+        f"{_version(metrics.engine_version)} · "
         f"golden set: {escape(metrics.goldset or 'unknown')} ({escape(metrics.variant or 'unknown')}) "
         f"<code>{escape(metrics.goldset_hash or 'unknown')}</code>"
         f" · documents: {metrics.documents} (without prediction: {metrics.missing_predictions})</p>"

@@ -25,6 +25,7 @@ from goldset.sets import DEFAULT, Variant
 from pipeline.golden_ingest import golden_ingest_job, golden_split, in_flight
 from pipeline.ingest import run_ingest
 from pipeline.ingest_setup import IngestJob, build_context
+from pipeline.thresholds import apply_threshold
 from schemas.results import ExtractedField
 from storage.blobs import BlobStore
 from storage.db import Database, Document, EvalRun, Extraction, Page, open_database
@@ -128,6 +129,13 @@ def run_eval(job: EvalJob) -> EvalOutcome:
     try:
         if context.engine is None:
             raise ValueError("extraction is switched off (extraction.engine = none): nothing to score")
+        # The cascade production runs: its threshold from the production database's newest calibration
+        # (build_context read the eval's own, empty, database), so the scores are those of what runs.
+        production = open_database(job.results_database_url)
+        try:
+            apply_threshold(context.engine, production, job.ingest.extraction.threshold_override)
+        finally:
+            production.dispose()
         label, engine_version = job.label or context.engine.name, context.engine.version
         tally = run_ingest(context, ingest, in_flight(context, ingest.documents_in_flight))
         predictions, thumbnails = _predictions(context.db, context.blobs, label, ingest.extraction)
@@ -138,6 +146,7 @@ def run_eval(job: EvalJob) -> EvalOutcome:
     metrics = score(predictions, gold, engine=label)
     metrics.goldset_hash = goldset_hash(job.goldset_dir)
     metrics.goldset, metrics.variant = job.goldset_name, job.variant
+    metrics.engine_version = engine_version  # names the threshold the cascade ran with
     split = job.split or "all"
     results = open_database(job.results_database_url)
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import subprocess
@@ -137,6 +138,20 @@ def test_compare_ranks_engines_and_calibrate_stores_a_threshold_the_cascade_read
         check=True,
     )
     assert float(check.stdout.strip()) == result["threshold"]
+
+    # And eval scores that same cascade: the calibrated threshold, named in its metrics and report.
+    scored = subprocess.run(
+        [str(ABSTRACTOR), "eval", "--goldset", str(goldset), "--out", str(tmp_path / "after"), "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert scored.returncode in (0, 4), scored.stderr[-3000:]  # 4: below a baseline, still scored
+    version = json.loads(scored.stdout)["engine_version"]
+    assert version.startswith("cascade[") and f"|t={result['threshold']}|" in version
+    assert html.escape(version) in (tmp_path / "after" / "report.html").read_text()
 
 
 def _candidate(name: str, f1: float, cost: float | None) -> CandidateResult:

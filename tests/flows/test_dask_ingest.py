@@ -68,13 +68,14 @@ def _content(job: IngestJob) -> dict:
     encoder = PageEncoder(job.embedders)
     matters = sorted({matter for matter, _ in documents.values()})
     with open_index(job.index) as index:
-        # Which passages each query finds, per channel. Not the scores' order: ties fall in insertion
-        # order, and documents reach the index in a different order on each runner.
+        # Which passages each query finds, per channel, at a depth past every point: not the scores' order
+        # nor a top-k cut, since ties fall in insertion order and documents reach the index in a different
+        # order on each runner.
         acl = IndexFilter(matters=matters)
         hits = {
             query: sorted(
                 (name, hit.point_id, hit.page)
-                for name, ranked in index.search(encoder.query(query), 20, acl).items()
+                for name, ranked in index.search(encoder.query(query), 10_000, acl).items()
                 for hit in ranked
             )
             for query in ("governing law", "term of this agreement", "confidential information")
