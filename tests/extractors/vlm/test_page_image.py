@@ -8,7 +8,6 @@ import io
 from collections.abc import Callable
 from typing import Any
 
-import pytest
 from PIL import Image
 
 from extractors.engines.base import PageInput
@@ -64,7 +63,9 @@ def test_a_page_is_scaled_to_its_longest_side_with_the_aspect_ratio_kept_and_nev
 
 
 def test_the_token_estimate_is_the_arithmetic_of_qwens_image_processor():
-    smart_resize = pytest.importorskip("transformers.models.qwen2_vl.image_processing_qwen2_vl").smart_resize
+    # Imported here, not at the top: transformers takes seconds to import and only this test needs it.
+    from transformers.models.qwen2_vl.image_processing_qwen2_vl import smart_resize
+
     for width, height in [A4_400DPI, A4_300DPI, A4_200DPI, (910, 1288), (425, 550), (20, 900), (1700, 2200)]:
         for max_pixels in (224 * 224, 1288 * 1288, QWEN25_VL_MAX_PIXELS):
             h_bar, w_bar = smart_resize(height, width, factor=28, min_pixels=56 * 56, max_pixels=max_pixels)
