@@ -70,3 +70,28 @@ def threshold_curve(
             )
         )
     return points
+
+
+def page_threshold_curve(
+    pages: Sequence[Sequence[tuple[float, bool]]], total_pages: int, steps: int = 20
+) -> list[ThresholdPoint]:
+    """What each threshold does when, as in the cascade, a page escalates whole.
+
+    `pages` holds each page's found values as (confidence, right); `total_pages` counts the pages read,
+    those that found nothing too. At threshold t a page with any value below t is sent up: `share_below`
+    is the share of pages sent up and `accuracy` the share right among the values of the pages kept.
+    """
+    points = []
+    for k in range(steps + 1):
+        t = k / steps
+        kept = [page for page in pages if all(confidence >= t for confidence, _ in page)]
+        values = [right for page in kept for _, right in page]
+        escalated = len(pages) - len(kept)
+        points.append(
+            ThresholdPoint(
+                threshold=t,
+                accuracy=sum(values) / len(values) if values else None,
+                share_below=escalated / total_pages if total_pages else 0.0,
+            )
+        )
+    return points

@@ -6,8 +6,9 @@ import json
 from collections.abc import Sequence
 from html import escape
 from pathlib import Path
+from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from goldset.svg import PALETTE, svg_frame
 
@@ -17,13 +18,33 @@ class CandidateResult(BaseModel):
     engine_version: str
     micro_f1: float | None
     macro_f1: float | None
-    cost_per_1000_pages: float | None  # None: no GPU cost (CPU engine) or no price for its model
+    cost_per_1000_pages: float | None  # None: no model calls (CPU engine), or unpriced (see below)
     escalation_rate: float | None
     report: str  # the candidate's own report.html, relative to the comparison
+    # The server-counted tokens of every request per page (both models' of escalated pages).
+    tokens_in_per_page: float | None = None
+    tokens_out_per_page: float | None = None
+    unpriced_models: list[str] = Field(default_factory=list)  # a call on one of these left the cost unknown
+    cost_basis: Literal["measured", "estimated"] | None = None  # goldset.metrics.CostSummary.cost_basis
+
+    @property
+    def cost_label(self) -> str:
+        """The cost per 1,000 pages as people read it: dollars, or why there are none."""
+        if self.unpriced_models:
+            return f"unpriced (no price for: {', '.join(self.unpriced_models)})"
+        if self.cost_per_1000_pages is None:
+            return "CPU only"
+        return f"${self.cost_per_1000_pages:,.2f} ({self.cost_basis})"
+
+    @property
+    def tokens_label(self) -> str:
+        if self.tokens_in_per_page is None or self.tokens_out_per_page is None:
+            return "-"
+        return f"{self.tokens_in_per_page:,.0f} / {self.tokens_out_per_page:,.0f}"
 
     @property
     def f1_per_dollar(self) -> float | None:
-        """Micro F1 per dollar spent on 1,000 pages; None when the engine has no GPU cost."""
+        """Micro F1 per dollar spent on 1,000 pages; None when the cost is unknown or none (CPU only)."""
         if self.micro_f1 is None or not self.cost_per_1000_pages:
             return None
         return self.micro_f1 / self.cost_per_1000_pages
@@ -59,7 +80,7 @@ def knee(results: Sequence[CandidateResult]) -> str | None:
 def _curve(results: Sequence[CandidateResult], knee_name: str | None) -> str:
     priced = [r for r in results if r.cost_per_1000_pages is not None and r.micro_f1 is not None]
     if not priced:
-        return "<p>No candidate has a GPU cost: no cost curve.</p>"
+        return "<p>No candidate has a known model cost: no cost curve.</p>"
     width, height, left, top, plot_w, plot_h = 620, 300, 50, 25, 420, 220
     most = max(r.cost_per_1000_pages or 0.0 for r in priced) or 1.0
     parts = [
@@ -78,10 +99,6 @@ def _curve(results: Sequence[CandidateResult], knee_name: str | None) -> str:
     return svg_frame(width, height, "F1 against cost", "".join(parts))
 
 
-def _money(value: float | None) -> str:
-    return "CPU only" if value is None else f"${value:,.2f}"
-
-
 def write_comparison(results: Sequence[CandidateResult], out_dir: Path) -> tuple[Path, Path]:
     """compare.html (table ranked by F1, the cost curve with its knee) and compare.json."""
     knee_name = knee(results)
@@ -91,7 +108,7 @@ def write_comparison(results: Sequence[CandidateResult], out_dir: Path) -> tuple
         f"{' (knee)' if r.name == knee_name else ''}</td>"
         f"<td>{r.micro_f1 if r.micro_f1 is None else f'{r.micro_f1:.3f}'}</td>"
         f"<td>{r.macro_f1 if r.macro_f1 is None else f'{r.macro_f1:.3f}'}</td>"
-        f"<td>{_money(r.cost_per_1000_pages)}</td>"
+        f"<td>{r.tokens_label}</td><td>{escape(r.cost_label)}</td>"
         f"<td>{'-' if r.f1_per_dollar is None else f'{r.f1_per_dollar:.4f}'}</td>"
         f"<td>{'-' if r.escalation_rate is None else f'{r.escalation_rate:.1%}'}</td></tr>"
         for i, r in enumerate(ranked, start=1)
@@ -102,7 +119,7 @@ def write_comparison(results: Sequence[CandidateResult], out_dir: Path) -> tuple
         "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
         "td,th{border:1px solid #ccc;padding:3px 8px}</style></head><body><h1>Model comparison</h1>"
         "<table><tr><th>rank</th><th>engine</th><th>micro F1</th><th>macro F1</th>"
-        "<th>cost / 1,000 pages</th><th>F1 per $</th><th>escalated</th></tr>"
+        "<th>tokens in / out per page</th><th>cost / 1,000 pages</th><th>F1 per $</th><th>escalated</th></tr>"
         f"{rows}</table>{_curve(results, knee_name)}</body></html>"
     )
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -119,7 +136,9 @@ def write_comparison(results: Sequence[CandidateResult], out_dir: Path) -> tuple
                 "by_f1": [r.name for r in ranked],
                 "by_f1_per_dollar": [r.name for r in by_dollar],
                 "knee": knee_name,
-                "candidates": [{**r.model_dump(), "f1_per_dollar": r.f1_per_dollar} for r in ranked],
+                "candidates": [
+                    {**r.model_dump(), "f1_per_dollar": r.f1_per_dollar, "cost": r.cost_label} for r in ranked
+                ],
             },
             indent=1,
         ),

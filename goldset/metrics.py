@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -98,7 +98,24 @@ class CostSummary(BaseModel):
     tokens_in_per_page: float
     tokens_out_per_page: float
     latency_per_page_s: float
+    # None: no model calls (a CPU engine), or unpriced: some call was on a model of `unpriced_models`.
     cost_per_1000_pages: float | None
+    unpriced_models: list[str] = Field(default_factory=list)
+    # measured: server-counted tokens x cited prices, or measured pages/hour; estimated: some model's
+    # pages/hour is a published figure (extractors.vlm.cost). None with no cost.
+    cost_basis: Literal["measured", "estimated"] | None = None
+
+
+class PageCalibration(BaseModel):
+    """Confidence of the values pages found (the unit the cascade escalates on), before and after the
+    calibration the engine applied (goldset.page_points)."""
+
+    points: int
+    calibration: str | None = Field(description="The confidence maps' version; None: raw scores only.")
+    ece_raw: float | None
+    ece: float | None = Field(description="Of the confidences reviewers saw (calibrated when calibrated).")
+    reliability_raw: list[ReliabilityBin]
+    reliability: list[ReliabilityBin]
 
 
 class RunSummary(BaseModel):
@@ -137,6 +154,8 @@ class Metrics(BaseModel):
     ece: float | None
     reliability: list[ReliabilityBin]
     thresholds: list[ThresholdPoint]
+    # Runs scored before page values were scored for calibration have none.
+    page_calibration: PageCalibration | None = None
     cost: CostSummary | None
     outcomes: list[DocumentOutcome]
 

@@ -9,6 +9,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from goldset.calibration import ReliabilityBin
 from goldset.metrics import Metrics, RunSummary
 from goldset.svg import bar_chart, line_chart
 
@@ -56,13 +57,14 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-def _pct(value: float | None) -> str:
+def figure(value: float | None) -> str:
+    """A score or error to three places; n/a when there is none."""
     return "n/a" if value is None else f"{value:.3f}"
 
 
 def _fields_table(metrics: Metrics) -> str:
     rows = "".join(
-        f"<tr><td>{escape(name)}</td><td>{_pct(m.precision)}</td><td>{_pct(m.recall)}</td><td>{_pct(m.f1)}</td>"
+        f"<tr><td>{escape(name)}</td><td>{figure(m.precision)}</td><td>{figure(m.recall)}</td><td>{figure(m.f1)}</td>"
         f"<td>{m.support}</td><td>{m.tp}</td><td>{m.fp}</td><td>{m.fn}</td><td>{m.unlabelled_documents}</td></tr>"
         for name, m in metrics.fields.items()
     )
@@ -78,9 +80,9 @@ def _clauses(metrics: Metrics) -> str:
     categories = [path.partition(".")[2] for path in metrics.clauses]
     chart = bar_chart(categories, [m.f1 for m in metrics.clauses.values()], "F1 per clause category")
     rows = "".join(
-        f"<tr><td>{escape(path.partition('.')[2])}</td><td>{_pct(m.precision)}</td><td>{_pct(m.recall)}</td>"
-        f"<td>{_pct(m.f1)}</td><td>{m.support}</td><td>{m.tp}</td><td>{m.fp}</td><td>{m.fn}</td><td>{m.tn}</td>"
-        f"<td>{_pct(m.coverage)}</td><td>{'yes' if m.in_macro else 'no'}</td></tr>"
+        f"<tr><td>{escape(path.partition('.')[2])}</td><td>{figure(m.precision)}</td><td>{figure(m.recall)}</td>"
+        f"<td>{figure(m.f1)}</td><td>{m.support}</td><td>{m.tp}</td><td>{m.fp}</td><td>{m.fn}</td><td>{m.tn}</td>"
+        f"<td>{figure(m.coverage)}</td><td>{'yes' if m.in_macro else 'no'}</td></tr>"
         for path, m in metrics.clauses.items()
     )
     columns = (
@@ -109,26 +111,47 @@ def _headline(metrics: Metrics) -> str:
     clauses = ""
     if metrics.clauses:
         clauses = (
-            f" · clause macro F1 {_pct(metrics.clause_macro_f1)} over {metrics.clause_macro_categories} "
-            f"categories (coverage {_pct(metrics.clause_coverage)})"
+            f" · clause macro F1 {figure(metrics.clause_macro_f1)} over {metrics.clause_macro_categories} "
+            f"categories (coverage {figure(metrics.clause_coverage)})"
         )
     return (
-        f"<p>value micro F1 {_pct(metrics.micro_f1)} · value macro F1 {_pct(metrics.macro_f1)}{clauses} · "
+        f"<p>value micro F1 {figure(metrics.micro_f1)} · "
+        f"value macro F1 {figure(metrics.macro_f1)}{clauses} · "
         f"documents with every value field right {metrics.all_fields_right:.1%}</p>"
+    )
+
+
+def reliability_chart(bins: Sequence[ReliabilityBin], title: str) -> str:
+    """Accuracy against mean confidence per bin, with the diagonal a calibrated engine would follow."""
+    filled = [b for b in bins if b.count]
+    return line_chart(
+        [f"{b.confidence:.2f}" for b in filled],
+        {"accuracy": [b.accuracy for b in filled]},
+        title,
+        x_values=[b.confidence or 0.0 for b in filled],
+        diagonal=True,
+    )
+
+
+def _page_calibration(metrics: Metrics) -> str:
+    page = metrics.page_calibration
+    if page is None:
+        return ""
+    maps = "no calibration"
+    if page.calibration:
+        maps = f"confidence maps <code>{escape(page.calibration)}</code>"
+    return (
+        f"<h3>Found page values (the unit the cascade escalates on)</h3><p>{page.points} values, {maps}: "
+        f"ECE raw {figure(page.ece_raw)}, as reported {figure(page.ece)}</p>"
+        f"{reliability_chart(page.reliability_raw, f'Raw model scores (ECE {figure(page.ece_raw)})')}"
+        f"{reliability_chart(page.reliability, f'Confidence reported (ECE {figure(page.ece)})')}"
     )
 
 
 def _calibration(metrics: Metrics) -> str:
     if not metrics.reliability:
         return "<p>Predictions carry no confidences: no calibration figures.</p>"
-    bins = [b for b in metrics.reliability if b.count]
-    reliability = line_chart(
-        [f"{b.confidence:.2f}" for b in bins],
-        {"accuracy": [b.accuracy for b in bins]},
-        f"Reliability (ECE {_pct(metrics.ece)})",
-        x_values=[b.confidence or 0.0 for b in bins],
-        diagonal=True,
-    )
+    reliability = reliability_chart(metrics.reliability, f"Reliability (ECE {figure(metrics.ece)})")
     points = metrics.thresholds
     thresholds = line_chart(
         [f"{p.threshold:.2f}" for p in points],
@@ -136,14 +159,22 @@ def _calibration(metrics: Metrics) -> str:
         "Accuracy against escalation threshold",
         x_values=[p.threshold for p in points],
     )
-    return f"<p>Expected calibration error (10 bins): {_pct(metrics.ece)}</p>{reliability}{thresholds}"
+    return (
+        f"<p>Document fields: expected calibration error (10 bins) {figure(metrics.ece)}</p>{reliability}"
+        f"{thresholds}{_page_calibration(metrics)}"
+    )
 
 
 def _cost(metrics: Metrics) -> str:
     c = metrics.cost
     if c is None:
         return ""
-    per_1000 = "n/a" if c.cost_per_1000_pages is None else f"${c.cost_per_1000_pages:,.2f}"
+    if c.unpriced_models:
+        per_1000 = f"unpriced (no price for: {escape(', '.join(c.unpriced_models))})"
+    elif c.cost_per_1000_pages is None:
+        per_1000 = "no model calls (CPU only)"
+    else:
+        per_1000 = f"${c.cost_per_1000_pages:,.2f} ({c.cost_basis})"
     return (
         "<h2>Cost</h2><table>"
         f"<tr><th>pages</th><td>{c.pages}</td></tr><tr><th>cost per 1,000 pages</th><td>{per_1000}</td></tr>"
@@ -179,7 +210,7 @@ def _wrong(wrong: Sequence[WrongAnswer]) -> str:
                 img = f'<img alt="page" src="data:image/jpeg;base64,{data}" width="160">'
             parts.append(
                 f"<tr><td>{escape(w.document)}</td><td>{escape(_fmt(w.truth))}</td><td>{escape(_fmt(w.predicted))}</td>"
-                f"<td>{_pct(w.confidence)}</td><td>{img}</td></tr>"
+                f"<td>{figure(w.confidence)}</td><td>{img}</td></tr>"
             )
         parts.append("</table>")
     return "".join(parts)

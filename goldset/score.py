@@ -41,7 +41,10 @@ class PageStats(BaseModel):
     tokens_in: int = Field(default=0, ge=0)
     tokens_out: int = Field(default=0, ge=0)
     latency_s: float = Field(default=0.0, ge=0)
+    # None: no model was called (a CPU engine), or some call was on an unpriced model (named below).
     cost_usd: float | None = Field(default=None, ge=0)
+    unpriced_models: list[str] = Field(default_factory=list)
+    cost_estimated: bool = False  # some call was priced with an estimated throughput, not a measured one
 
 
 class Prediction(BaseModel):
@@ -129,13 +132,19 @@ def _cost(predictions: Sequence[Prediction]) -> CostSummary | None:
     if not pages:
         return None
     costs = [s.cost_usd for s in stats if s.cost_usd is not None]
+    # One unpriced model leaves the run's cost unknown: a partial sum would pass for a cheap engine.
+    unpriced = sorted({model for s in stats for model in s.unpriced_models})
+    priced = bool(costs) and not unpriced
+    estimated = any(s.cost_estimated for s in stats)
     return CostSummary(
         pages=pages,
         escalation_rate=sum(s.escalated_pages for s in stats) / pages,
         tokens_in_per_page=sum(s.tokens_in for s in stats) / pages,
         tokens_out_per_page=sum(s.tokens_out for s in stats) / pages,
         latency_per_page_s=sum(s.latency_s for s in stats) / pages,
-        cost_per_1000_pages=1000 * sum(costs) / pages if costs else None,
+        cost_per_1000_pages=1000 * sum(costs) / pages if priced else None,
+        unpriced_models=unpriced,
+        cost_basis=("estimated" if estimated else "measured") if priced else None,
     )
 
 

@@ -19,6 +19,10 @@ def _result(name: str, outcome: EvalOutcome, out_dir: Path) -> CandidateResult:
         cost_per_1000_pages=cost.cost_per_1000_pages if cost is not None else None,
         escalation_rate=cost.escalation_rate if cost is not None else None,
         report=str(outcome.report_html.relative_to(out_dir)),
+        tokens_in_per_page=cost.tokens_in_per_page if cost is not None else None,
+        tokens_out_per_page=cost.tokens_out_per_page if cost is not None else None,
+        unpriced_models=cost.unpriced_models if cost is not None else [],
+        cost_basis=cost.cost_basis if cost is not None else None,
     )
 
 

@@ -14,19 +14,25 @@ from pathlib import Path
 from pydantic import BaseModel
 from sqlalchemy import select
 
+from extractors.engines.base import ExtractionEngine
 from extractors.engines.config import ExtractionConfig
+from extractors.vlm.cascade import CascadeEngine
 from extractors.vlm.client import EndpointConfig
+from extractors.vlm.cost import PriceBook, read_throughput
+from extractors.vlm.engine import VlmEngine
 from goldset.gate import regressed_fields
 from goldset.labels import goldset_hash
 from goldset.metrics import Metrics, RunSummary
+from goldset.page_points import PagePoint
 from goldset.report import collect_wrong_answers, write_report
 from goldset.score import PageStats, Prediction, prediction_from_extracted, score
 from goldset.sets import DEFAULT, Variant
 from pipeline.golden_ingest import golden_ingest_job, golden_split, in_flight
 from pipeline.ingest import run_ingest
 from pipeline.ingest_setup import IngestJob, build_context
-from pipeline.thresholds import apply_threshold
-from schemas.results import ExtractedField
+from pipeline.page_confidence import collect_page_points, page_calibration
+from pipeline.thresholds import apply_calibration
+from schemas.results import ExtractedField, PageTry
 from storage.blobs import BlobStore
 from storage.db import Database, Document, EvalRun, Extraction, Page, open_database
 
@@ -46,6 +52,9 @@ class EvalJob(BaseModel):
     # What the run is called in the trend and the baseline; default the engine's name (rules, vlm, ...).
     label: str | None = None
     ingest: IngestJob  # render, OCR and extraction settings: the production ones
+    # The production database's newest calibration (confidence maps, threshold) applied; calibration
+    # itself turns it off, to fit on the small model's own scores under its uncalibrated version.
+    apply_stored_calibration: bool = True
 
 
 @dataclass(frozen=True)
@@ -58,20 +67,31 @@ class EvalOutcome:
     report_html: Path
     metrics_json: Path
     failed_documents: list[dict[str, str]]
+    page_points: list[PagePoint]  # the found page values, scored (goldset.page_points)
+    pages_read: int  # the pages extracted, those that found nothing too
 
 
-def _page_price(extraction: ExtractionConfig, endpoint: EndpointConfig | None) -> float | None:
-    """Dollars per page on a model server, from the price table; None for CPU-only or unpriced engines."""
-    price = extraction.prices.get(endpoint.model) if endpoint is not None else None
-    return price.gpu_hour_price / price.pages_per_hour if price is not None else None
+def _price_book(extraction: ExtractionConfig) -> PriceBook:
+    """The price table and, when configured, the measured pages/hour of the self-hosted models."""
+    throughput = read_throughput(extraction.throughput_file) if extraction.throughput_file else {}
+    return PriceBook(prices=extraction.prices, throughput=throughput)
+
+
+def _page_tries(row: Extraction, small: EndpointConfig | None) -> list[PageTry]:
+    """The requests that read a page: its stored tries; for a row written before tries were stored (None),
+    its summed tokens as one request to the small model (an escalated page's large call is then unknown)."""
+    if row.tries is not None:
+        return [PageTry.model_validate(attempt) for attempt in row.tries]
+    model = small.model if small is not None else row.model
+    spent = {"tokens_in": row.tokens_in, "tokens_out": row.tokens_out}
+    return [PageTry(model=model, temperature=0.0, max_tokens=0, **spent)]
 
 
 def _predictions(
     db: Database, blobs: BlobStore, label: str, extraction: ExtractionConfig
 ) -> tuple[dict[str, Prediction], dict[str, bytes]]:
-    uses_models = extraction.resolved_engine == "vlm"
-    small_price = _page_price(extraction, extraction.small) if uses_models else None
-    large_price = _page_price(extraction, extraction.large) if uses_models else None
+    # A CPU engine calls no model: its cost is None and it names no unpriced model.
+    book = _price_book(extraction) if extraction.resolved_engine == "vlm" else None
     predictions: dict[str, Prediction] = {}
     thumbnails: dict[str, bytes] = {}
     with db.session() as session:
@@ -81,18 +101,21 @@ def _predictions(
             if merged is None:
                 continue
             pages = [row for row in rows if row.page_number is not None]
-            escalated = sum(row.escalated for row in pages)
-            # Every page pays the small model; escalated pages pay the large one too.
+            # Every try is paid: retries, and both models' calls of an escalated page.
             cost = (
-                None if small_price is None else len(pages) * small_price + escalated * (large_price or 0.0)
+                book.page_cost(attempt for row in pages for attempt in _page_tries(row, extraction.small))
+                if book is not None
+                else None
             )
             stats = PageStats(
                 pages=len(pages),
-                escalated_pages=escalated,
+                escalated_pages=sum(row.escalated for row in pages),
                 tokens_in=sum(row.tokens_in for row in pages),
                 tokens_out=sum(row.tokens_out for row in pages),
                 latency_s=sum(row.latency_s for row in pages),
-                cost_usd=cost,
+                cost_usd=cost.usd if cost is not None else None,
+                unpriced_models=sorted(cost.unpriced) if cost is not None else [],
+                cost_estimated=cost is not None and cost.estimated,
             )
             fields = {name: ExtractedField.model_validate(value) for name, value in merged.fields.items()}
             predictions[document.filename] = prediction_from_extracted(fields, engine=label, stats=stats)
@@ -129,16 +152,19 @@ def run_eval(job: EvalJob) -> EvalOutcome:
     try:
         if context.engine is None:
             raise ValueError("extraction is switched off (extraction.engine = none): nothing to score")
-        # The cascade production runs: its threshold from the production database's newest calibration
-        # (build_context read the eval's own, empty, database), so the scores are those of what runs.
-        production = open_database(job.results_database_url)
-        try:
-            apply_threshold(context.engine, production, job.ingest.extraction.threshold_override)
-        finally:
-            production.dispose()
+        # The cascade production runs: the production database's newest calibration (build_context read
+        # the eval's own, empty, database), so the scores are those of what runs.
+        if job.apply_stored_calibration:
+            production = open_database(job.results_database_url)
+            try:
+                apply_calibration(context.engine, production, job.ingest.extraction.threshold_override)
+            finally:
+                production.dispose()
+        calibration = _calibration_version(context.engine)
         label, engine_version = job.label or context.engine.name, context.engine.version
         tally = run_ingest(context, ingest, in_flight(context, ingest.documents_in_flight))
         predictions, thumbnails = _predictions(context.db, context.blobs, label, ingest.extraction)
+        points, pages_read = collect_page_points(context.db, gold)
     finally:
         context.close()
         context.db.dispose()
@@ -147,6 +173,7 @@ def run_eval(job: EvalJob) -> EvalOutcome:
     metrics.goldset_hash = goldset_hash(job.goldset_dir)
     metrics.goldset, metrics.variant = job.goldset_name, job.variant
     metrics.engine_version = engine_version  # names the threshold the cascade ran with
+    metrics.page_calibration = page_calibration(points, calibration)
     split = job.split or "all"
     results = open_database(job.results_database_url)
     try:
@@ -182,4 +209,22 @@ def run_eval(job: EvalJob) -> EvalOutcome:
         goldset_hash=metrics.goldset_hash,
         engine=label,
     )
-    return EvalOutcome(run_id, label, engine_version, metrics, regressed, html, metrics_json, tally.failures)
+    return EvalOutcome(
+        run_id,
+        label,
+        engine_version,
+        metrics,
+        regressed,
+        html,
+        metrics_json,
+        tally.failures,
+        page_points=points,
+        pages_read=pages_read,
+    )
+
+
+def _calibration_version(engine: ExtractionEngine) -> str | None:
+    """The version of the confidence maps the engine's small model applies, if any."""
+    small = engine.small if isinstance(engine, CascadeEngine) else engine
+    calibration = small.calibration if isinstance(small, VlmEngine) else None
+    return calibration.version if calibration is not None else None

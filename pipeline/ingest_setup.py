@@ -19,7 +19,7 @@ from extractors.merge import DEFAULT_MAX_FAILED_SHARE
 from extractors.ocr import OcrCache, OcrConfig
 from extractors.render import RenderConfig
 from pipeline.context import IngestContext, ProgressCallback
-from pipeline.thresholds import apply_threshold
+from pipeline.thresholds import apply_calibration
 from retrieval.embedders import EmbedderConfig
 from retrieval.encoder import PageEncoder
 from retrieval.index import IndexConfig
@@ -68,7 +68,7 @@ def build_context(job: IngestJob, progress: ProgressCallback | None = None) -> I
     schema = load_schema(job.extraction.schema_name)
     db = open_database(job.database_url)
     engine = build_engine(job.extraction, schema)
-    apply_threshold(engine, db, job.extraction.threshold_override)
+    apply_calibration(engine, db, job.extraction.threshold_override)
     indexer = (
         Indexer(PageEncoder(job.embedders), open_updates(db, job.index)) if job.index is not None else None
     )

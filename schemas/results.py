@@ -42,6 +42,8 @@ class ExtractedValue(BaseModel):
 
     value: Any = None
     confidence: float | None = Field(ge=0.0, le=1.0)
+    # The model's own score before calibration (extractors.vlm.calibration); None: not calibrated.
+    raw_confidence: float | None = Field(default=None, ge=0.0, le=1.0)
     evidence: Evidence | None = None
     engine: str
     model: str
@@ -57,6 +59,7 @@ class ExtractedField(BaseModel):
 
     items: list[ExtractedValue] = Field(default_factory=list)
     confidence: float | None = Field(ge=0.0, le=1.0)
+    raw_confidence: float | None = Field(default=None, ge=0.0, le=1.0)  # before calibration, if calibrated
     conflicts: list[ExtractedValue] = Field(default_factory=list)
 
 

@@ -222,8 +222,10 @@ def _compare(settings: Settings, job: EvalJob, names: list[str], as_json: bool) 
         print_json(json.loads(html.with_name("compare.json").read_text()))
         return
     for result in sorted(results, key=lambda r: r.micro_f1 or 0.0, reverse=True):
-        cost = "CPU only" if result.cost_per_1000_pages is None else f"${result.cost_per_1000_pages:,.2f}"
-        typer.echo(f"{result.name:12s} micro F1 {result.micro_f1 or 0:.3f}  cost/1,000 pages {cost}")
+        typer.echo(
+            f"{result.name:12s} micro F1 {result.micro_f1 or 0:.3f}  tokens in/out per page "
+            f"{result.tokens_label}  cost/1,000 pages {result.cost_label}"
+        )
     typer.echo(f"report: {html}")
 
 

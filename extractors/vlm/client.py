@@ -21,7 +21,7 @@ import random
 import time
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 from pydantic import BaseModel, Field, SecretStr
@@ -31,6 +31,42 @@ from schemas.status import FailureKind
 
 # vLLM reports -inf (a token the grammar masked) as this number, JSON having no infinity.
 MASKED_LOGPROB = -9999.0
+
+
+class EndpointCapabilities(BaseModel):
+    """What the server behind an endpoint accepts: the request is built from these.
+
+    The defaults are vLLM's, so a vLLM endpoint needs none of this. Hosted OpenAI-compatible APIs differ:
+    OpenAI's reasoning models (o1, o3, o4-mini, the gpt-5 family) refuse `max_tokens` (they take
+    `max_completion_tokens`), any `temperature` but their own and `logprobs`; some servers take only
+    `response_format: {"type": "json_object"}`. A server refuses such a request with a 400, which is
+    never retried: set these to what it takes instead.
+    """
+
+    # False: ask for no logprobs (every confidence is then unknown, or measured by agreement).
+    logprobs: bool = True
+    # False: `{"type": "json_object"}`, no guided decoding. The prompt carries the JSON schema anyway and
+    # every answer is validated, so an answer off the schema is a retried invalid one, not a wrong value.
+    json_schema: bool = True
+    max_tokens_field: Literal["max_tokens", "max_completion_tokens"] = "max_tokens"
+    # False: temperature is never sent; the server samples at its own (`server_temperature`), so the
+    # engine's ladder cannot raise it (its tries still happen) and agreement cannot be sampled.
+    temperature: bool = True
+    # What the server samples at when it takes no temperature (OpenAI's reasoning models: 1); only the
+    # tries record it, nothing sends it.
+    server_temperature: float = Field(default=1.0, ge=0.0, le=2.0)
+
+    @property
+    def tag(self) -> str:
+        """What these change in the request, for version strings: empty for vLLM's defaults, so vLLM
+        endpoints keep the versions they had."""
+        changes = [
+            "" if self.logprobs else "nologprobs",
+            "" if self.json_schema else "jsonobject",
+            "" if self.max_tokens_field == "max_tokens" else "maxcompletion",
+            "" if self.temperature else "notemp",
+        ]
+        return "+".join(change for change in changes if change)
 
 
 class EndpointConfig(BaseModel):
@@ -58,6 +94,18 @@ class EndpointConfig(BaseModel):
     # (400) unless started with --trust-request-mm-kwargs, and other servers may reject unknown fields;
     # a deployment sets the same bound server-wide with --mm-processor-kwargs '{"max_pixels": ...}'.
     send_mm_processor_kwargs: bool = False
+    capabilities: EndpointCapabilities = Field(default_factory=EndpointCapabilities)
+    # Confidence by agreement where an answer carries no logprobs: this many more samples of the page at
+    # `agreement_temperature`, each field as sure as the share of answers that agree with the first
+    # (extractors/vlm/agreement.py). 0: off, such confidences stay unknown. Needs `capabilities.temperature`.
+    agreement_samples: int = Field(default=0, ge=0, le=20)
+    agreement_temperature: float = Field(default=0.7, gt=0.0, le=2.0)
+
+    @property
+    def agreement(self) -> bool:
+        """Whether answers without logprobs are sampled again to measure agreement: a server that takes
+        no temperature cannot be asked for varied samples against a greedy first answer."""
+        return self.agreement_samples > 0 and self.capabilities.temperature
 
     @property
     def image_limits(self) -> ImageLimits:
@@ -189,19 +237,22 @@ class ChatClient:
         max_tokens: int | None = None,
     ) -> ChatResult:
         """One completion constrained to `schema` (greedy unless `temperature` is set, at most
-        `max_tokens`, default the endpoint's), with the logprobs of every generated token."""
-        payload = {
+        `max_tokens`, default the endpoint's), with the logprobs of every generated token.
+
+        Only what the endpoint's capabilities allow is sent: without `temperature` the server's own is
+        used, without `logprobs` the completion has no tokens, without `json_schema` only JSON is asked for.
+        """
+        capabilities = self.config.capabilities
+        payload: dict[str, Any] = {
             "model": self.config.model,
             "messages": messages,
-            "temperature": temperature,
-            "max_tokens": max_tokens or self.config.max_tokens,
-            "logprobs": True,
-            "top_logprobs": self.config.top_logprobs,
-            "response_format": {
-                "type": "json_schema",
-                "json_schema": {"name": name, "schema": schema, "strict": True},
-            },
+            capabilities.max_tokens_field: max_tokens or self.config.max_tokens,
+            "response_format": _response_format(name, schema, capabilities),
         }
+        if capabilities.temperature:
+            payload["temperature"] = temperature
+        if capabilities.logprobs:
+            payload.update(logprobs=True, top_logprobs=self.config.top_logprobs)
         if self.config.send_mm_processor_kwargs and (kwargs := mm_processor_kwargs(self.config.image_limits)):
             payload["mm_processor_kwargs"] = kwargs  # vLLM's HF processor bounds for this request only
         return await self.post_chat(payload)
@@ -327,6 +378,12 @@ class ChatClient:
         else:
             replica.benched_until = time.monotonic() + self.config.breaker_cooldown_s
         return healthy
+
+
+def _response_format(name: str, schema: dict[str, Any], capabilities: EndpointCapabilities) -> dict[str, Any]:
+    if not capabilities.json_schema:
+        return {"type": "json_object"}  # the schema is in the prompt; validation catches the rest
+    return {"type": "json_schema", "json_schema": {"name": name, "schema": schema, "strict": True}}
 
 
 def _parse_completion(body: Any, latency_s: float, attempts: int, replica: str) -> ChatResult:

@@ -1,7 +1,7 @@
 """VlmEngine: any pydantic schema, read page by page by a vision-language model over an OpenAI-compatible API.
 
 Per page: prompt (prompt.py) -> guided JSON completion with logprobs (client.py) -> pydantic validation ->
-per-field confidence (confidence.py) -> PageExtraction.
+per-field confidence (confidence.py) -> the stored calibration, if any (calibration.py) -> PageExtraction.
 
 An answer that is cut off at max_tokens, is not JSON or does not validate is asked for again on the same
 model, at a rising temperature (olmOCR's ladder: greedy decoding would only repeat the same answer), up to
@@ -9,18 +9,33 @@ model, at a rising temperature (olmOCR's ladder: greedy decoding would only repe
 and the cascade escalates it. Each try is recorded on the page (`tries`), its tokens summed into the
 page's. A page the server could not answer is `failed` at once with the kind its call failure implies
 (transient unless the server refused our request): the client has retried it already.
+
+What is sent follows the endpoint's capabilities (`EndpointCapabilities`). A server that takes no
+temperature samples at its own: the tries still happen (a sampled answer may differ), each recorded at
+`server_temperature`, but the ladder cannot rise.
+
+Confidence comes from the answer's logprobs. An answer without them (an endpoint that does not return
+them) has every confidence unknown, unless the endpoint sets `agreement_samples` and takes a temperature:
+then the page is asked for that many more times at `agreement_temperature` and each field is as sure as
+the share of answers that agree with the first (agreement.py). Those samples are tries of the page too,
+recorded after the answer kept and paid for; one that fails or is invalid counts as disagreeing, and no
+retry replaces it. The engine version names the agreement setting (`:agree-N@T`), so pages say how their
+confidence was measured.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, ValidationError
 
 from extractors.engines.base import ExtractionEngine, PageInput
-from extractors.vlm.client import ChatClient, Completion, Failure
+from extractors.vlm.agreement import agreement_confidences
+from extractors.vlm.calibration import ConfidenceCalibration
+from extractors.vlm.client import ChatClient, ChatResult, Completion, Failure
 from extractors.vlm.confidence import (
     ConfidenceMethod,
     FieldConfidence,
@@ -76,6 +91,15 @@ class TryConfig(BaseModel):
         return self.temperatures[min(index, len(self.temperatures) - 1)]
 
 
+@dataclass(frozen=True)
+class _Answer:
+    """A usable answer: its values by field path and their confidences from its logprobs."""
+
+    values: dict[str, Any]
+    confidences: dict[str, FieldConfidence]
+    measured: bool  # False: it came without logprobs, every confidence is unknown
+
+
 class VlmEngine(ExtractionEngine):
     """Extraction of `schema` from page images by the model `client` talks to."""
 
@@ -99,6 +123,9 @@ class VlmEngine(ExtractionEngine):
         self.confidence = confidence
         self.guided: GuidedSchema = guided_schema(schema, bounds)
         self._ground = ground
+        # The stored per-field confidence maps (pipeline.thresholds applies the newest): found values
+        # report the calibrated probability and keep their raw score.
+        self.calibration: ConfidenceCalibration | None = None
 
     @property
     def name(self) -> str:
@@ -110,57 +137,103 @@ class VlmEngine(ExtractionEngine):
 
     @property
     def version(self) -> str:
+        if self.calibration is None:
+            return self.uncalibrated_version
+        return f"{self.uncalibrated_version}:cal-{self.calibration.version}"
+
+    @property
+    def uncalibrated_version(self) -> str:
+        """What produces the raw scores: the version calibrations are fitted for and looked up by."""
         return (
             f"{ENGINE_NAME}:{self.model}:{PROMPT_VERSION}:{self.guided.version}"
             f":conf-{self.confidence}:chars-{self.prompt.max_text_chars}"
             f":tokens-{self.max_tokens}:tries-{self.tries.max_tries}"
-            f":{self.client.config.image_limits.version}"
+            f":{self.client.config.image_limits.version}{self._endpoint_version}"
         )
+
+    @property
+    def _endpoint_version(self) -> str:
+        """How the endpoint's settings change requests and confidences; empty for vLLM's defaults, so
+        those versions stay as they were."""
+        endpoint = self.client.config
+        tag = endpoint.capabilities.tag
+        version = f":api-{tag}" if tag else ""
+        if endpoint.agreement:
+            version += f":agree-{endpoint.agreement_samples}@{endpoint.agreement_temperature}"
+        return version
 
     async def extract_pages(self, pages: Sequence[PageInput]) -> list[PageExtraction]:
         return await map_bounded(self.extract_page, pages, self.client.config.max_in_flight)
 
     async def extract_page(self, page: PageInput) -> PageExtraction:
         image = self.client.config.image_limits
-        messages = page_messages(self.guided, page.image_jpeg, page.ocr.text, self.prompt, image)
+        # Resizing and encoding the page image takes tens of milliseconds: off the event loop, where
+        # they would hold up every other request in flight (PIL releases the GIL while it works).
+        messages = await asyncio.to_thread(
+            page_messages, self.guided, page.image_jpeg, page.ocr.text, self.prompt, image
+        )
         tries: list[PageTry] = []
         for index in range(self.tries.max_tries):
-            temperature = self.tries.temperature(index)
-            result = await self.client.chat_json(
-                messages,
-                self.guided.name,
-                self.guided.schema,
-                temperature=temperature,
-                max_tokens=self.max_tokens,
-            )
+            temperature = self._temperature(index)
+            result = await self._ask(messages, temperature)
             if isinstance(result, Failure):
                 # The client has retried what a retry could fix: asking again here would stack retries.
-                error = f"{result.kind}: {result.message}"
-                tries.append(self._try(temperature, latency_s=result.latency_s, error=error))
+                error = _call_error(result)
+                tries.append(self._try(temperature, result, error))
                 return self._failed(page, result.kind.pipeline_kind, [error], tries)
-            read = self._read_answer(page, result)
-            tries.append(
-                self._try(
-                    temperature,
-                    tokens_in=result.prompt_tokens,
-                    tokens_out=result.completion_tokens,
-                    latency_s=result.latency_s,
-                    error=read if isinstance(read, str) else None,
-                )
-            )
-            if not isinstance(read, str):
-                return read.model_copy(update=_spent(tries))
+            read = self._read_answer(result)
+            tries.append(self._try(temperature, result, read if isinstance(read, str) else None))
+            if isinstance(read, _Answer):
+                confidences = read.confidences
+                if not read.measured and self.client.config.agreement:
+                    confidences, samples = await self._agreement(messages, read)
+                    tries.extend(samples)
+                return self._page(page, read.values, confidences).model_copy(update=_spent(tries))
         errors = [f"{t.error} (try {n}, temperature {t.temperature})" for n, t in enumerate(tries, 1)]
         return self._failed(page, FailureKind.invalid, errors, tries)
 
     async def aclose(self) -> None:
         await self.client.aclose()
 
-    def _try(self, temperature: float, **spent: Any) -> PageTry:
-        return PageTry(model=self.model, temperature=temperature, max_tokens=self.max_tokens, **spent)
+    def _temperature(self, index: int) -> float:
+        """The temperature of try `index`: the ladder's, or the server's own when it takes none."""
+        capabilities = self.client.config.capabilities
+        return self.tries.temperature(index) if capabilities.temperature else capabilities.server_temperature
 
-    def _read_answer(self, page: PageInput, completion: Completion) -> PageExtraction | str:
-        """The page read from a completion, or why the completion is unusable."""
+    async def _ask(self, messages: list[dict[str, Any]], temperature: float) -> ChatResult:
+        guided = self.guided
+        return await self.client.chat_json(
+            messages, guided.name, guided.schema, temperature=temperature, max_tokens=self.max_tokens
+        )
+
+    async def _agreement(
+        self, messages: list[dict[str, Any]], first: _Answer
+    ) -> tuple[dict[str, FieldConfidence], list[PageTry]]:
+        """Confidences of `first` by its agreement with more samples of the page, and the samples' tries."""
+        endpoint = self.client.config
+        temperature = endpoint.agreement_temperature
+        results = await asyncio.gather(
+            *(self._ask(messages, temperature) for _ in range(endpoint.agreement_samples))
+        )
+        samples: list[dict[str, Any] | None] = []  # None: failed or invalid, disagrees on every field
+        tries: list[PageTry] = []
+        for result in results:
+            read = _call_error(result) if isinstance(result, Failure) else self._read_answer(result)
+            samples.append(read.values if isinstance(read, _Answer) else None)
+            tries.append(self._try(temperature, result, read if isinstance(read, str) else None))
+        return agreement_confidences(first.values, samples), tries
+
+    def _try(self, temperature: float, result: ChatResult, error: str | None) -> PageTry:
+        """One request as recorded on the page: a failed call spent time, an answered one tokens too."""
+        spent: dict[str, Any] = {"latency_s": result.latency_s}
+        if isinstance(result, Completion):
+            spent.update(tokens_in=result.prompt_tokens, tokens_out=result.completion_tokens)
+        return PageTry(
+            model=self.model, temperature=temperature, max_tokens=self.max_tokens, error=error, **spent
+        )
+
+    def _read_answer(self, completion: Completion) -> _Answer | str:
+        """The answer in a completion, or why the completion is unusable."""
         if completion.truncated:
             return f"answer cut off at max_tokens={self.max_tokens}"
         if completion.finish_reason not in (None, "stop"):
@@ -172,11 +245,15 @@ class VlmEngine(ExtractionEngine):
         except (ValidationError, ValueError) as error:
             return f"invalid answer: {error}"[:2000]
         spans = TokenSpans(completion.content, completion.tokens)
-        groups = nested_fields(self.schema)
-        confidences = field_confidences(root, spans, self.confidence, groups)
+        confidences = field_confidences(root, spans, self.confidence, nested_fields(self.schema))
         values = flatten_values(self.schema, answer.model_dump(mode="json", by_alias=True))
+        return _Answer(values, confidences, spans.measured)
+
+    def _page(
+        self, page: PageInput, values: dict[str, Any], confidences: dict[str, FieldConfidence]
+    ) -> PageExtraction:
         fields = {key: self._field(value, confidences.get(key), page) for key, value in values.items()}
-        return PageExtraction(
+        read = PageExtraction(
             page=page.number,
             status=Status.ok,
             engine=ENGINE_NAME,
@@ -184,6 +261,7 @@ class VlmEngine(ExtractionEngine):
             fields=fields,
             confidence=page_confidence(f.confidence for f in fields.values()),
         )
+        return read if self.calibration is None else self.calibration.apply(read)
 
     def _field(self, value: Any, confidence: FieldConfidence | None, page: PageInput) -> ExtractedField:
         if confidence is None:
@@ -224,6 +302,10 @@ class VlmEngine(ExtractionEngine):
             errors=errors,
             **_spent(tries),
         )
+
+
+def _call_error(failure: Failure) -> str:
+    return f"{failure.kind}: {failure.message}"
 
 
 def _spent(tries: list[PageTry]) -> dict[str, Any]:

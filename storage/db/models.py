@@ -252,7 +252,8 @@ class SearchEvalRun(Base):
 
 
 class Calibration(Base):
-    """An escalation threshold picked on the golden set's dev split; the cascade reads the newest one."""
+    """Confidence maps and an escalation threshold fitted on the golden set's dev split, for one small
+    model; ingestion and eval apply the newest one (pipeline.thresholds)."""
 
     __tablename__ = "calibrations"
 
@@ -266,6 +267,14 @@ class Calibration(Base):
     accuracy: Mapped[float | None] = mapped_column(Float)  # of the answers kept at this threshold
     escalation_rate: Mapped[float] = mapped_column(Float)
     curve: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [{threshold, accuracy, escalation_rate}]
+    # The small model's per-field confidence maps (extractors.vlm.calibration) and their version; None in
+    # records made before confidence was calibrated (their threshold is on raw scores).
+    confidence_map: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    map_version: Mapped[str | None] = mapped_column(String(16))
+    points: Mapped[int | None] = mapped_column(Integer)  # found page values fitted on
+    # Reliability of those values before and after (cross-fitted): [{lower, upper, count, ...}]
+    reliability_raw: Mapped[list[Any] | None] = mapped_column(JSON)
+    reliability_calibrated: Mapped[list[Any] | None] = mapped_column(JSON)
 
 
 class Role(StrEnum):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import os
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from extractors.vlm.cost import Throughput, write_throughput
 from goldset.engine_ranking import CandidateResult, knee
 from goldset.labels import GoldDocument, load_goldset, write_labels
 from storage.db import Calibration, open_database
@@ -32,8 +34,34 @@ def _two_document_set(folder: Path) -> Path:
     return folder
 
 
+# The small model self-hosted, its pages/hour from a throughput file (as bench/vlm_client.py --write leaves
+# it; the figure here is made up, the test checks the arithmetic); the large one priced per token.
+SMALL_PRICE = {"kind": "gpu", "gpu_hour_price": 2.0, "source": "test", "as_of": "2026-12-06"}
+LARGE_PRICE = {
+    "kind": "tokens",
+    "input_per_million": 1.0,
+    "output_per_million": 4.0,
+    "source": "test",
+    "as_of": "2026-12-06",
+}
+
+
+def _throughput_file(folder: Path) -> Path:
+    path = folder / "throughput.json"
+    measured = Throughput(
+        pages_per_hour=3600.0,
+        in_flight=4,
+        pages=8,
+        prompt_tokens_per_page=500.0,
+        completion_tokens_per_page=500.0,
+        measured_at=dt.datetime(2026, 12, 6, tzinfo=dt.UTC),
+        base_url="http://localhost/v1",
+    )
+    write_throughput(path, "small", measured)
+    return path
+
+
 def _env(home: Path, ocr_cache_dir: Path, url: str) -> dict[str, str]:
-    price = {"gpu_hour_price": 2.0, "pages_per_hour": 3600}
     return {
         **os.environ,
         "ABSTRACTOR_DATA_HOME": str(home),
@@ -50,9 +78,8 @@ def _env(home: Path, ocr_cache_dir: Path, url: str) -> dict[str, str]:
         # answer less than its 2,048 in the 8,192 served.
         "ABSTRACTOR_EXTRACTION__SMALL__MAX_IMAGE_SIDE": "224",
         "ABSTRACTOR_EXTRACTION__LARGE__MAX_IMAGE_SIDE": "224",
-        "ABSTRACTOR_EXTRACTION__PRICES": json.dumps(
-            {"small": price, "large": {**price, "pages_per_hour": 720}}
-        ),
+        "ABSTRACTOR_EXTRACTION__PRICES": json.dumps({"small": SMALL_PRICE, "large": LARGE_PRICE}),
+        "ABSTRACTOR_EXTRACTION__THROUGHPUT_FILE": str(_throughput_file(home.parent)),
     }
 
 
@@ -72,7 +99,7 @@ def test_compare_ranks_engines_and_calibrate_stores_a_threshold_the_cascade_read
             "--goldset",
             str(goldset),
             "--compare",
-            "rules,small,cascade",
+            "rules,small,large,cascade",
             "--out",
             str(tmp_path / "compare"),
             "--json",
@@ -85,11 +112,19 @@ def test_compare_ranks_engines_and_calibrate_stores_a_threshold_the_cascade_read
     )
     assert compared.returncode == 0, compared.stderr[-3000:]
     ranking = json.loads(compared.stdout)
-    assert sorted(ranking["by_f1"]) == ["cascade", "rules", "small"]
-    costs = {c["name"]: c["cost_per_1000_pages"] for c in ranking["candidates"]}
-    assert costs["rules"] is None  # CPU only
-    assert costs["small"] == pytest.approx(1000 * 2.0 / 3600)
-    assert costs["cascade"] >= costs["small"]  # escalated pages pay the large model too
+    assert sorted(ranking["by_f1"]) == ["cascade", "large", "rules", "small"]
+    found = {c["name"]: c for c in ranking["candidates"]}
+    costs = {name: c["cost_per_1000_pages"] for name, c in found.items()}
+    assert costs["rules"] is None and found["rules"]["cost"] == "CPU only"
+    for name in ("small", "large", "cascade"):  # the server's usage of every request, both models'
+        assert found[name]["tokens_in_per_page"] > 0 and found[name]["tokens_out_per_page"] > 0
+        assert found[name]["unpriced_models"] == [] and found[name]["cost_basis"] == "measured"
+    # Every request of the small model is one measured page's share of the GPU hour; retries pay too.
+    assert costs["small"] >= 1000 * 2.0 / 3600
+    large = found["large"]
+    expected = 1000 * (large["tokens_in_per_page"] * 1.0 + large["tokens_out_per_page"] * 4.0) / 1e6
+    assert costs["large"] == pytest.approx(expected)
+    assert costs["cascade"] >= 1000 * 2.0 / 3600  # escalated pages pay the large model too
     assert (tmp_path / "compare" / "compare.html").is_file()
     assert (tmp_path / "compare" / "small" / "report.html").is_file()
 

@@ -11,7 +11,6 @@ from extractors.engines.config import ExtractionConfig
 from extractors.engines.registry import build_engine
 from extractors.vlm.cascade import CascadeConfig, CascadeEngine
 from extractors.vlm.client import EndpointConfig
-from extractors.vlm.cost import ServerPrice, cost_per_1000_pages
 from schemas.contract import ContractFields
 from schemas.results import PageExtraction
 from schemas.status import FailureKind, Status
@@ -207,22 +206,3 @@ def test_version_names_both_models_and_the_threshold(cascade):
     assert ":small:" in engine.version and ":large:" in engine.version and "t=0.7" in engine.version
     assert cascade(threshold=0.6).version != engine.version
     assert cascade(threshold=0.7, on_unknown_confidence="review").version != engine.version
-
-
-def test_cost_per_1000_pages_charges_escalated_pages_to_the_large_model():
-    def page(number: int, escalated: bool) -> PageExtraction:
-        return PageExtraction(
-            page=number, status="ok", engine="vlm", model="m", confidence=1.0,
-            tokens_in=1000, tokens_out=300, escalated=escalated,
-        )  # fmt: skip
-
-    results = [page(1, False), page(2, False), page(3, False), page(4, True)]
-    small, large = (
-        ServerPrice(gpu_hour_price=2.0, pages_per_hour=2000),
-        ServerPrice(gpu_hour_price=16.0, pages_per_hour=400),
-    )
-    report = cost_per_1000_pages(results, small, large)
-    assert report.escalated == 1 and report.tokens_in_per_page == 1000 and report.tokens_out_per_page == 300
-    # 1000 x (2/2000 + 1/4 x 16/400) = 1 + 10
-    assert report.cost_per_1000_pages == pytest.approx(11.0)
-    assert cost_per_1000_pages([], small).cost_per_1000_pages == pytest.approx(1.0)

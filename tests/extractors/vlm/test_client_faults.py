@@ -11,6 +11,7 @@ from extractors.vlm.client import (
     ChatClient,
     ChatResult,
     Completion,
+    EndpointCapabilities,
     EndpointConfig,
     Failure,
 )
@@ -61,6 +62,18 @@ def test_request_carries_guided_json_greedy_decoding_and_logprobs(fake_openai):
         7,
         300,
     )
+
+
+def test_request_carries_only_what_the_endpoint_capabilities_allow(fake_openai):
+    fake_openai.default = fake_openai.Reply(content='{"a":1}')
+    capabilities = EndpointCapabilities(
+        logprobs=False, json_schema=False, max_tokens_field="max_completion_tokens", temperature=False
+    )
+    [result] = call(config(fake_openai.url, max_tokens=300, capabilities=capabilities))
+    assert isinstance(result, Completion) and result.tokens == []
+    [sent] = fake_openai.requests
+    assert sent["response_format"] == {"type": "json_object"} and sent["max_completion_tokens"] == 300
+    assert not {"max_tokens", "temperature", "logprobs", "top_logprobs"} & set(sent)
 
 
 def test_server_errors_are_retried_until_success(fake_openai):
