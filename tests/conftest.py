@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import os
 import signal
@@ -21,6 +22,7 @@ from fake_openai import FakeOpenAI
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from extractors.vlm.cost import Throughput
 from storage.blobs.s3 import S3Client, make_s3_client
 
 # Prefect reads these when first imported. The in-process flow tests start its ephemeral server, which
@@ -408,3 +410,21 @@ def dead_url() -> str:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     return f"http://127.0.0.1:{port}/v1"
+
+
+@pytest.fixture(scope="session")
+def throughput_at() -> Callable[[float], Throughput]:
+    """A server's throughput as `bench/vlm_client.py --write` records it, at `pages_per_hour`."""
+
+    def measured(pages_per_hour: float) -> Throughput:
+        return Throughput(
+            pages_per_hour=pages_per_hour,
+            in_flight=32,
+            pages=320,
+            prompt_tokens_per_page=2100.0,
+            completion_tokens_per_page=180.0,
+            measured_at=dt.datetime(2026, 12, 6, 20, 0, tzinfo=dt.UTC),
+            base_url="http://gpu:8001/v1",
+        )
+
+    return measured

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -52,6 +53,10 @@ from schemas.results import Evidence, ExtractedField, ExtractedValue, PageExtrac
 from schemas.status import FailureKind, Status
 
 ENGINE_NAME = "vlm"
+
+# Pages whose prompt (the resized page image) is built ahead of a free request slot, so a slot that frees
+# up is refilled at once instead of after the image work.
+PREPARED_AHEAD = 8
 
 # Grounding (tying a value to OCR boxes) belongs to another module; the engine only calls it if given one.
 Grounder = Callable[[Any, PageOcr, int], Evidence | None]
@@ -126,6 +131,9 @@ class VlmEngine(ExtractionEngine):
         # The stored per-field confidence maps (pipeline.thresholds applies the newest): found values
         # report the calibrated probability and keep their raw score.
         self.calibration: ConfidenceCalibration | None = None
+        # Two threads for the page images (PIL works without the GIL): more would contend with the event
+        # loop for the GIL and delay every answer in flight.
+        self._images = ThreadPoolExecutor(max_workers=2, thread_name_prefix="page-image")
 
     @property
     def name(self) -> str:
@@ -163,14 +171,14 @@ class VlmEngine(ExtractionEngine):
         return version
 
     async def extract_pages(self, pages: Sequence[PageInput]) -> list[PageExtraction]:
-        return await map_bounded(self.extract_page, pages, self.client.config.max_in_flight)
+        return await map_bounded(self.extract_page, pages, self.client.config.max_in_flight + PREPARED_AHEAD)
 
     async def extract_page(self, page: PageInput) -> PageExtraction:
         image = self.client.config.image_limits
         # Resizing and encoding the page image takes tens of milliseconds: off the event loop, where
         # they would hold up every other request in flight (PIL releases the GIL while it works).
-        messages = await asyncio.to_thread(
-            page_messages, self.guided, page.image_jpeg, page.ocr.text, self.prompt, image
+        messages = await asyncio.get_running_loop().run_in_executor(
+            self._images, page_messages, self.guided, page.image_jpeg, page.ocr.text, self.prompt, image
         )
         tries: list[PageTry] = []
         for index in range(self.tries.max_tries):
@@ -194,6 +202,7 @@ class VlmEngine(ExtractionEngine):
 
     async def aclose(self) -> None:
         await self.client.aclose()
+        self._images.shutdown(wait=False)
 
     def _temperature(self, index: int) -> float:
         """The temperature of try `index`: the ladder's, or the server's own when it takes none."""

@@ -78,8 +78,11 @@ def image_for_model(jpeg: bytes, limits: ImageLimits) -> bytes:
             # JPEG decoding at 1/2, 1/4 or 1/8 scale (still at least `target`): a 400-dpi page decodes
             # in a fraction of the time and memory, and LANCZOS then makes the exact size.
             image.draft(image.mode, target)
-            small = image.convert("L" if image.mode in ("1", "L") else "RGB")
-            small = small.resize(target, Image.Resampling.LANCZOS)
+            # A copy only where the mode needs changing: convert() copies even into the same mode.
+            usable = image
+            if image.mode not in ("L", "RGB"):
+                usable = image.convert("L" if image.mode == "1" else "RGB")
+            small = usable.resize(target, Image.Resampling.LANCZOS)
     except (OSError, UnidentifiedImageError, SyntaxError, ValueError):
         return jpeg
     buffer = io.BytesIO()

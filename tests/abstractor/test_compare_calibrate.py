@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import json
 import os
@@ -46,22 +45,13 @@ LARGE_PRICE = {
 }
 
 
-def _throughput_file(folder: Path) -> Path:
+def _throughput_file(folder: Path, small: Throughput) -> Path:
     path = folder / "throughput.json"
-    measured = Throughput(
-        pages_per_hour=3600.0,
-        in_flight=4,
-        pages=8,
-        prompt_tokens_per_page=500.0,
-        completion_tokens_per_page=500.0,
-        measured_at=dt.datetime(2026, 12, 6, tzinfo=dt.UTC),
-        base_url="http://localhost/v1",
-    )
-    write_throughput(path, "small", measured)
+    write_throughput(path, "small", small)
     return path
 
 
-def _env(home: Path, ocr_cache_dir: Path, url: str) -> dict[str, str]:
+def _env(home: Path, ocr_cache_dir: Path, url: str, small: Throughput) -> dict[str, str]:
     return {
         **os.environ,
         "ABSTRACTOR_DATA_HOME": str(home),
@@ -79,18 +69,18 @@ def _env(home: Path, ocr_cache_dir: Path, url: str) -> dict[str, str]:
         "ABSTRACTOR_EXTRACTION__SMALL__MAX_IMAGE_SIDE": "224",
         "ABSTRACTOR_EXTRACTION__LARGE__MAX_IMAGE_SIDE": "224",
         "ABSTRACTOR_EXTRACTION__PRICES": json.dumps({"small": SMALL_PRICE, "large": LARGE_PRICE}),
-        "ABSTRACTOR_EXTRACTION__THROUGHPUT_FILE": str(_throughput_file(home.parent)),
+        "ABSTRACTOR_EXTRACTION__THROUGHPUT_FILE": str(_throughput_file(home.parent, small)),
     }
 
 
 @pytest.mark.vllm
 @pytest.mark.slow
 def test_compare_ranks_engines_and_calibrate_stores_a_threshold_the_cascade_reads(
-    tmp_path, ocr_cache_dir, vllm_server
+    tmp_path, ocr_cache_dir, vllm_server, throughput_at
 ):
     goldset = _two_document_set(tmp_path / "gold")
     home = tmp_path / "home"
-    env = _env(home, ocr_cache_dir, vllm_server)
+    env = _env(home, ocr_cache_dir, vllm_server, throughput_at(3600.0))
 
     compared = subprocess.run(
         [
@@ -120,11 +110,12 @@ def test_compare_ranks_engines_and_calibrate_stores_a_threshold_the_cascade_read
         assert found[name]["tokens_in_per_page"] > 0 and found[name]["tokens_out_per_page"] > 0
         assert found[name]["unpriced_models"] == [] and found[name]["cost_basis"] == "measured"
     # Every request of the small model is one measured page's share of the GPU hour; retries pay too.
-    assert costs["small"] >= 1000 * 2.0 / 3600
+    one_request = 1000 * 2.0 / 3600 * (1 - 1e-9)  # the slack of a float sum over pages
+    assert costs["small"] >= one_request
     large = found["large"]
     expected = 1000 * (large["tokens_in_per_page"] * 1.0 + large["tokens_out_per_page"] * 4.0) / 1e6
     assert costs["large"] == pytest.approx(expected)
-    assert costs["cascade"] >= 1000 * 2.0 / 3600  # escalated pages pay the large model too
+    assert costs["cascade"] >= one_request  # escalated pages pay the large model too
     assert (tmp_path / "compare" / "compare.html").is_file()
     assert (tmp_path / "compare" / "small" / "report.html").is_file()
 
@@ -149,11 +140,15 @@ def test_compare_ranks_engines_and_calibrate_stores_a_threshold_the_cascade_read
     assert calibrated.returncode == 0, calibrated.stderr[-3000:]
     result = json.loads(calibrated.stdout)
     assert 0.0 <= result["threshold"] <= 1.0 and result["curve"]
+    assert result["points"] > 0  # the values the pages found, scored against the labels
+    assert Path(result["report"]).is_file()
     db = open_database(f"sqlite:///{home / 'abstractor.db'}")
     with db.session() as session:
         (record,) = session.scalars(select(Calibration))
         assert record.threshold == result["threshold"]
-        assert record.engine_version.startswith("vlm:small:")
+        assert record.engine_version.startswith("vlm:small:") and ":cal-" not in record.engine_version
+        assert record.map_version == result["map_version"] and record.points == result["points"]
+        assert record.confidence_map is not None and len(record.reliability_calibrated or []) == 10
     db.dispose()
 
     # The cascade of the next ingest reads the calibrated threshold, and its version says so.
@@ -164,7 +159,7 @@ def test_compare_ranks_engines_and_calibrate_stores_a_threshold_the_cascade_read
             "from abstractor.settings import Settings; from abstractor.jobs import ingest_job; "
             "from pipeline.ingest_setup import build_context; "
             "c = build_context(ingest_job(Settings(), ['x'], None)); "
-            "print(c.engine.config.threshold); c.close()",
+            "print(c.engine.config.threshold, c.engine.small.version); c.close()",
         ],
         env=env,
         capture_output=True,
@@ -172,7 +167,9 @@ def test_compare_ranks_engines_and_calibrate_stores_a_threshold_the_cascade_read
         timeout=120,
         check=True,
     )
-    assert float(check.stdout.strip()) == result["threshold"]
+    threshold, small_version = check.stdout.split()
+    assert float(threshold) == result["threshold"]
+    assert small_version.endswith(f":cal-{result['map_version']}")  # and the small model its maps
 
     # And eval scores that same cascade: the calibrated threshold, named in its metrics and report.
     scored = subprocess.run(
@@ -186,6 +183,9 @@ def test_compare_ranks_engines_and_calibrate_stores_a_threshold_the_cascade_read
     assert scored.returncode in (0, 4), scored.stderr[-3000:]  # 4: below a baseline, still scored
     version = json.loads(scored.stdout)["engine_version"]
     assert version.startswith("cascade[") and f"|t={result['threshold']}|" in version
+    assert f":cal-{result['map_version']}" in version
+    metrics = json.loads((tmp_path / "after" / "metrics.json").read_text())
+    assert metrics["page_calibration"]["calibration"] == result["map_version"]
     assert html.escape(version) in (tmp_path / "after" / "report.html").read_text()
 
 

@@ -14,7 +14,7 @@ from types import ModuleType
 import pytest
 from PIL import Image
 
-from extractors.vlm.cost import GpuPrice, PriceBook, Throughput, read_throughput, write_throughput
+from extractors.vlm.cost import GpuPrice, PriceBook, read_throughput, write_throughput
 from schemas.results import PageTry
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "vlm_client.py"
@@ -46,9 +46,11 @@ def fake_server() -> str:
     return f"http://127.0.0.1:{port}/v1"
 
 
-def test_write_merges_the_measured_throughput_and_the_server_counted_tokens(tmp_path, fake_server, capsys):
+def test_write_merges_the_measured_throughput_and_the_server_counted_tokens(
+    tmp_path, fake_server, capsys, throughput_at
+):
     path = tmp_path / "throughput.json"
-    write_throughput(path, "large", _measured(700.0))  # measured earlier: stays in the file
+    write_throughput(path, "large", throughput_at(700.0))  # measured earlier: stays in the file
     argv = [
         "--url",
         fake_server,
@@ -63,7 +65,7 @@ def test_write_merges_the_measured_throughput_and_the_server_counted_tokens(tmp_
     ]
     _bench().main(argv)
     figures = read_throughput(path)
-    assert set(figures) == {"small", "large"} and figures["large"] == _measured(700.0)
+    assert set(figures) == {"small", "large"} and figures["large"] == throughput_at(700.0)
     small = figures["small"]
     assert small.pages == 16 and small.in_flight == 4 and small.base_url == fake_server
     # The fake server's usage: 1,800 prompt tokens and one completion token per answer character.
@@ -85,15 +87,3 @@ def test_the_pages_can_be_a_folder_of_page_images(tmp_path, fake_server):
     argv = ["--url", fake_server, "--model", "m", "--images", str(pages), "--pages", "3", "--in-flight", "3"]
     _bench().main([*argv, "--write", str(path)])
     assert read_throughput(path)["m"].pages == 3
-
-
-def _measured(pages_per_hour: float) -> Throughput:
-    return Throughput(
-        pages_per_hour=pages_per_hour,
-        in_flight=8,
-        pages=64,
-        prompt_tokens_per_page=2000.0,
-        completion_tokens_per_page=150.0,
-        measured_at=dt.datetime(2026, 12, 6, tzinfo=dt.UTC),
-        base_url="http://gpu:8001/v1",
-    )

@@ -66,20 +66,11 @@ def _database(tmp_path: Path, pages: list[Extraction]) -> Database:
     return db
 
 
-def _config(tmp_path: Path, **update) -> ExtractionConfig:
+def _config(tmp_path: Path, small_throughput: Throughput, **update) -> ExtractionConfig:
     endpoint = EndpointConfig(base_url="http://h/v1", model="small")
     large = EndpointConfig(base_url="http://h/v1", model="large")
     throughput = tmp_path / "throughput.json"
-    measured = Throughput(
-        pages_per_hour=1000.0,
-        in_flight=8,
-        pages=64,
-        prompt_tokens_per_page=2000.0,
-        completion_tokens_per_page=100.0,
-        measured_at=dt.datetime(2026, 12, 6, tzinfo=dt.UTC),
-        base_url="http://h/v1",
-    )
-    write_throughput(throughput, "small", measured)
+    write_throughput(throughput, "small", small_throughput)
     config = ExtractionConfig(
         engine="vlm",
         small=endpoint,
@@ -90,7 +81,7 @@ def _config(tmp_path: Path, **update) -> ExtractionConfig:
     return config.model_copy(update=update)
 
 
-def test_a_cascade_document_pays_every_try_of_both_models(tmp_path: Path):
+def test_a_cascade_document_pays_every_try_of_both_models(tmp_path: Path, throughput_at):
     pages = [
         _page(1, [_try("small", 2000, 100)]),
         # retried once on the small model, then escalated to the large one: three paid requests
@@ -101,7 +92,7 @@ def test_a_cascade_document_pays_every_try_of_both_models(tmp_path: Path):
         ),
     ]
     db = _database(tmp_path, pages)
-    predictions, _ = _predictions(db, None, "cascade", _config(tmp_path))  # type: ignore[arg-type]
+    predictions, _ = _predictions(db, None, "cascade", _config(tmp_path, throughput_at(1000.0)))  # type: ignore[arg-type]
     stats = predictions["nda.pdf"].stats
     assert stats is not None
     # 3 small requests x $2 / 1,000 per hour + the large one's 2,500 x $1/M + 200 x $4/M
@@ -110,27 +101,29 @@ def test_a_cascade_document_pays_every_try_of_both_models(tmp_path: Path):
     db.dispose()
 
 
-def test_an_unpriced_large_model_is_named_not_counted_as_zero(tmp_path: Path):
+def test_an_unpriced_large_model_is_named_not_counted_as_zero(tmp_path: Path, throughput_at):
     pages = [_page(1, [_try("small", 2000, 100), _try("large", 2500, 200)], escalated=True)]
     db = _database(tmp_path, pages)
-    config = _config(tmp_path, prices={"small": SMALL})
+    config = _config(tmp_path, throughput_at(1000.0), prices={"small": SMALL})
     predictions, _ = _predictions(db, None, "cascade", config)  # type: ignore[arg-type]
     stats = predictions["nda.pdf"].stats
     assert stats is not None and stats.cost_usd is None and stats.unpriced_models == ["large"]
     db.dispose()
 
 
-def test_rows_written_before_tries_were_stored_count_their_tokens_on_the_small_model(tmp_path: Path):
+def test_rows_written_before_tries_were_stored_count_their_tokens_on_the_small_model(
+    tmp_path: Path, throughput_at
+):
     db = _database(tmp_path, [_page(1, None, tokens=(2000, 100))])
-    predictions, _ = _predictions(db, None, "small", _config(tmp_path))  # type: ignore[arg-type]
+    predictions, _ = _predictions(db, None, "small", _config(tmp_path, throughput_at(1000.0)))  # type: ignore[arg-type]
     stats = predictions["nda.pdf"].stats
     assert stats is not None and stats.cost_usd == pytest.approx(2.0 / 1000)
     db.dispose()
 
 
-def test_a_cpu_engine_has_no_cost(tmp_path: Path):
+def test_a_cpu_engine_has_no_cost(tmp_path: Path, throughput_at):
     db = _database(tmp_path, [_page(1, [])])
-    predictions, _ = _predictions(db, None, "rules", _config(tmp_path, engine="rules"))  # type: ignore[arg-type]
+    predictions, _ = _predictions(db, None, "rules", _config(tmp_path, throughput_at(1000.0), engine="rules"))  # type: ignore[arg-type]
     stats = predictions["nda.pdf"].stats
     assert stats is not None and stats.cost_usd is None and stats.unpriced_models == []
     db.dispose()

@@ -280,7 +280,10 @@ def test_reports_show_the_latest_run_trend_calibration_cost_comparison_and_wrong
     assert f'<option value="{latest}" selected>' in text
     assert "F1 per field" in text and "F1 over nights" in text  # server-rendered SVG charts
     assert text.count("<svg") >= 4 and "Reliability" in text and "escalation threshold" in text
-    assert "per 1,000 pages" in text and "$1.00" in text  # 2 pages a document at $0.002
+    assert "per 1,000 pages" in text and "$1.00 (measured)" in text  # 2 pages a document at $0.002
+    # A run whose model had no price says so, and which model: never $0.
+    unpriced = client.get("/reports", params={"run": corpus.eval_runs["vlm-small"][0]}).text
+    assert "unpriced (no price for: Qwen/Qwen2.5-VL-7B-Instruct-AWQ)" in unpriced and "$0" not in unpriced
     comparison = text.split("Models compared")[1].split("</table>")[0]
     assert "vlm-small" in comparison and "rules" in comparison
     assert f'src="/reports/{latest}/report.html"' in text

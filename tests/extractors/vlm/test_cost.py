@@ -12,7 +12,6 @@ from extractors.vlm.cost import (
     GpuPrice,
     ModelPrice,
     PriceBook,
-    Throughput,
     TokenPrice,
     read_throughput,
     write_throughput,
@@ -32,18 +31,6 @@ def _try(model: str, tokens_in: int = 1500, tokens_out: int = 200, error: str | 
     )
 
 
-def _measured(pages_per_hour: float) -> Throughput:
-    return Throughput(
-        pages_per_hour=pages_per_hour,
-        in_flight=32,
-        pages=320,
-        prompt_tokens_per_page=2100.0,
-        completion_tokens_per_page=180.0,
-        measured_at=dt.datetime(2026, 12, 6, 20, 0, tzinfo=dt.UTC),
-        base_url="http://gpu:8000/v1",
-    )
-
-
 def test_a_hosted_try_costs_its_measured_tokens_times_the_published_price():
     cost = PriceBook(prices={"hosted": HOSTED}).page_cost([_try("hosted", 1500, 200)])
     # 1,500 x $2/M + 200 x $8/M
@@ -51,14 +38,14 @@ def test_a_hosted_try_costs_its_measured_tokens_times_the_published_price():
     assert not cost.unpriced and not cost.estimated
 
 
-def test_a_self_hosted_try_costs_the_replica_hour_over_the_measured_pages_per_hour():
-    book = PriceBook(prices={"small": GPU}, throughput={"small": _measured(3600.0)})
+def test_a_self_hosted_try_costs_the_replica_hour_over_the_measured_pages_per_hour(throughput_at):
+    book = PriceBook(prices={"small": GPU}, throughput={"small": throughput_at(3600.0)})
     # 2 GPUs x $3 per hour / 3,600 requests per hour, whatever the tokens
     assert book.page_cost([_try("small")]).usd == pytest.approx(6.0 / 3600)
 
 
-def test_an_escalated_page_pays_both_models_and_failed_tries_are_paid_too():
-    book = PriceBook(prices={"small": GPU, "large": HOSTED}, throughput={"small": _measured(3600.0)})
+def test_an_escalated_page_pays_both_models_and_failed_tries_are_paid_too(throughput_at):
+    book = PriceBook(prices={"small": GPU, "large": HOSTED}, throughput={"small": throughput_at(3600.0)})
     tries = [
         _try("small", error="answer cut off at max_tokens=1024"),  # retried on the small model
         _try("small"),
@@ -74,13 +61,15 @@ def test_a_try_on_an_unpriced_model_leaves_the_page_cost_unknown_and_names_the_m
     assert cost.usd is None and cost.unpriced == {"mystery-72b"}
 
 
-def test_a_self_hosted_model_without_measured_throughput_is_unpriced_unless_a_cited_estimate_stands_in():
+def test_a_self_hosted_model_without_measured_throughput_is_unpriced_unless_a_cited_estimate_stands_in(
+    throughput_at,
+):
     assert PriceBook(prices={"small": GPU}).page_cost([_try("small")]).unpriced == {"small"}
     estimated = GPU.model_copy(update={"estimated_pages_per_hour": 1800.0, "estimate_source": "a paper"})
     cost = PriceBook(prices={"small": estimated}).page_cost([_try("small")])
     assert cost.usd == pytest.approx(6.0 / 1800) and cost.estimated
     # A measurement, when there is one, replaces the estimate.
-    measured = PriceBook(prices={"small": estimated}, throughput={"small": _measured(3600.0)})
+    measured = PriceBook(prices={"small": estimated}, throughput={"small": throughput_at(3600.0)})
     assert not measured.page_cost([_try("small")]).estimated
 
 
@@ -98,15 +87,15 @@ def test_every_price_names_its_source_and_date_and_an_estimate_its_own_source():
     assert parsed == {"a": HOSTED, "b": GPU}
 
 
-def test_the_throughput_file_round_trips_and_merges_one_model_at_a_time(tmp_path):
+def test_the_throughput_file_round_trips_and_merges_one_model_at_a_time(tmp_path, throughput_at):
     path = tmp_path / "figures" / "throughput.json"
     with pytest.raises(ValueError, match=r"bench/vlm_client\.py --write"):
         read_throughput(path)
-    write_throughput(path, "small", _measured(3600.0))
-    write_throughput(path, "large", _measured(700.0))
-    write_throughput(path, "small", _measured(4000.0))  # a new measurement replaces the old
+    write_throughput(path, "small", throughput_at(3600.0))
+    write_throughput(path, "large", throughput_at(700.0))
+    write_throughput(path, "small", throughput_at(4000.0))  # a new measurement replaces the old
     figures = read_throughput(path)
-    assert figures == {"small": _measured(4000.0), "large": _measured(700.0)}
+    assert figures == {"small": throughput_at(4000.0), "large": throughput_at(700.0)}
     config = ExtractionConfig.model_validate({"throughput_file": str(path)})
     assert config.throughput_file == path
 
