@@ -27,6 +27,9 @@ class FieldRow:
     escalated: bool
     anchor: str  # the id of the box in the page viewer
     evidence: str | None = None  # the words on the page the value was read from
+    # False: nothing was found. Shown as "not found", without a number: the engine's confidence that
+    # nothing is there is not calibrated, and beside a value it would read as that value's confidence.
+    found: bool = True
 
     @property
     def rect(self) -> tuple[int, int, int, int] | None:
@@ -86,7 +89,19 @@ def field_rows(fields: Mapping[str, Any], escalated_pages: frozenset[int] = froz
         items = field.get("items") or []
         if not items:
             rows.append(
-                FieldRow(name, label, "—", field["confidence"], None, None, None, None, False, f"box-{name}")
+                FieldRow(
+                    field=name,
+                    label=label,
+                    value="not found",
+                    confidence=field["confidence"],
+                    model=None,
+                    page=None,
+                    box=None,
+                    page_size=None,
+                    escalated=False,
+                    anchor=f"box-{name}",
+                    found=False,
+                )
             )
             continue
         rows += [

@@ -227,6 +227,10 @@ def test_document_page_shows_the_viewer_the_fields_and_their_evidence_links(clie
     assert "170,000.00 USD" in text and "<code>rules-" in text
     assert f'href="/documents/{sow}?page=1#box-contract_value-0"' in text
     assert 'id="box-contract_value-0"' in text
+    # A field with no value says so, and shows no number that would read as a value's confidence.
+    empty_rows = [row for row in text.split("<tr") if "not-found" in row]
+    assert empty_rows and all('class="num muted"' in row and ">—<" in row for row in empty_rows)
+    assert all("0." not in row.split("not found")[1].split("<code>")[0] for row in empty_rows)
     assert client.get(f"/documents/{sow}", params={"page": 3}).status_code == 404
     original = client.get(f"/api/documents/{sow}/original")
     assert original.status_code == 200 and original.content[:4] == b"%PDF"
