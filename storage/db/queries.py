@@ -96,6 +96,8 @@ def document_detail(db: Database, document_id: int) -> dict[str, Any] | None:
                     "rotation_applied": page.rotation_applied,
                     "skew_corrected": page.skew_corrected,
                     "words": len(page.ocr_words or []),
+                    # What read the page: tesseract (and its settings) or the PDF's text layer.
+                    "ocr_version": page.ocr_version,
                     "extraction": _page_outcome(page_results.get(page.number)),
                 }
                 for page in document.pages
@@ -116,7 +118,14 @@ def document_detail(db: Database, document_id: int) -> dict[str, Any] | None:
 def _page_outcome(row: Extraction | None) -> dict[str, Any] | None:
     if row is None:
         return None
-    return {"status": row.status, "failure": row.failure, "model": row.model, "errors": row.errors}
+    return {
+        "status": row.status,
+        "failure": row.failure,
+        "model": row.model,
+        "errors": row.errors,
+        "escalated": row.escalated,
+        "confidence": row.confidence,
+    }
 
 
 # --- the web pages' questions (sign-in sessions, search filters, reports, runs, audit) ---
@@ -367,3 +376,47 @@ def audit_entries(
 def audit_actions(db: Database) -> list[str]:
     with db.session() as session:
         return list(session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)))
+
+
+def accuracy_runs(db: Database, limit: int = 50) -> list[dict[str, Any]]:
+    """The newest accuracy runs, extraction and search together, newest first, with their headline figure.
+
+    They are not ingest runs (each scores the golden set in a data home of its own), so the runs page lists
+    them apart; each links to its report.
+    """
+    with db.session() as session:
+        extraction = [
+            {
+                "kind": "extraction",
+                "id": run.id,
+                "created_at": run.created_at,
+                "subject": run.engine,
+                "goldset": run.goldset,
+                "variant": run.variant,
+                "split": run.split,
+                "documents": run.documents,
+                "headline": ("micro F1", run.micro_f1),
+                "accepted": run.accepted,
+                "regressed": run.regressed_fields,
+                "report": f"/reports/{run.id}/report.html",
+            }
+            for run in session.scalars(select(EvalRun).order_by(EvalRun.id.desc()).limit(limit))
+        ]
+        search = [
+            {
+                "kind": "search",
+                "id": run.id,
+                "created_at": run.created_at,
+                "subject": run.encoder_version,
+                "goldset": run.goldset,
+                "variant": run.variant,
+                "split": run.split,
+                "documents": run.documents,
+                "headline": ("nDCG@5", run.ndcg_at_5),
+                "accepted": run.accepted,
+                "regressed": run.regressed_metrics,
+                "report": f"/reports/search/{run.id}/report.html",
+            }
+            for run in session.scalars(select(SearchEvalRun).order_by(SearchEvalRun.id.desc()).limit(limit))
+        ]
+    return sorted(extraction + search, key=lambda run: run["created_at"], reverse=True)[:limit]

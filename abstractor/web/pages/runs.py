@@ -1,4 +1,5 @@
-"""The admins' runs page: nightly runs with status, counts and duration; failed documents and their reasons.
+"""The admins' runs page: nightly runs with status, counts and duration; the accuracy runs (extraction and
+search, each with its headline figure and report); failed documents and their reasons.
 
 A failed document can be marked for the next run (`retry_requested`, which the ingest stages honour);
 the form carries the session's CSRF secret and the mark is written to the audit log.
@@ -18,7 +19,7 @@ from schemas.status import Status
 from storage.db import Database, Document
 from storage.db.access import Principal
 from storage.db.audit import record
-from storage.db.queries import failed_documents, runs
+from storage.db.queries import accuracy_runs, failed_documents, runs
 
 router = APIRouter(prefix="/runs")
 Admin = Annotated[Principal, Depends(area_user("runs"))]
@@ -36,7 +37,10 @@ def request_retry(db: Database, document_id: int) -> str | None:
 
 @router.get("")
 def runs_page(request: Request, services: Services, who: Admin) -> Response:
-    return render(request, "runs.html", who, runs=runs(services.db), failed=failed_documents(services.db))
+    db = services.db
+    return render(
+        request, "runs.html", who, runs=runs(db), accuracy=accuracy_runs(db), failed=failed_documents(db)
+    )
 
 
 @router.post("/documents/{document_id}/retry")

@@ -308,6 +308,13 @@ def test_runs_page_lists_runs_and_failed_documents_and_marks_one_for_retry(clien
     assert page.status_code == 200
     assert "locked.pdf" in page.text and "the PDF is password-protected" in page.text
     assert "partial" in page.text and ">ok<" in page.text
+    # The accuracy runs too, newest first, each with its headline and a link to its report.
+    accuracy = page.text.split("<h2>Accuracy runs</h2>")[1].split("</table>")[0]
+    nights = [run for engine in ("rules", "vlm-small") for run in corpus.eval_runs[engine]]
+    links = [f'href="/reports/{run}/report.html"' for run in sorted(nights, reverse=True)]
+    assert all(link in accuracy for link in links)
+    assert [accuracy.index(link) for link in links] == sorted(accuracy.index(link) for link in links)
+    assert "micro F1 0." in accuracy and "baseline" in accuracy
     response = client.post(
         f"/runs/documents/{corpus.failed_document}/retry", data={"csrf": csrf_of(page.text)}
     )
