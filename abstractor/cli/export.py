@@ -13,7 +13,7 @@ from typing import Annotated, Any, TextIO
 import typer
 from pydantic import BaseModel
 
-from abstractor.cli.common import fail, load_settings
+from abstractor.cli.common import examples, fail, load_settings
 from schemas.introspect import field_paths, list_fields, load_schema, nested_fields, presence_fields
 from storage.db import open_database
 from storage.db.export import export_records
@@ -45,15 +45,16 @@ def _presence_column(path: str) -> str:
 
 
 def _write_csv(records: Iterable[dict[str, Any]], schema: type[BaseModel], out: TextIO) -> None:
-    """One row per document: the value, confidence and page of each field side by side, and one
-    true/false/empty (unknown) column per yes/no question (a clause's presence)."""
+    """One row per document: the value, confidence, page and evidence text of each field side by side
+    (a list field's pages and texts, one per element, joined), and one true/false/empty (unknown) column
+    per yes/no question (a clause's presence)."""
     paths, presence = field_paths(schema), presence_fields(schema)
     columns = [*FIXED_COLUMNS]
     for name in paths:
         if name in presence:
             columns.append(_presence_column(name))
         else:
-            columns += [name, f"{name}_confidence", f"{name}_page"]
+            columns += [name, f"{name}_confidence", f"{name}_page", f"{name}_evidence"]
     writer = csv.writer(out)
     writer.writerow(columns)
     for record in records:
@@ -63,12 +64,12 @@ def _write_csv(records: Iterable[dict[str, Any]], schema: type[BaseModel], out: 
             if name in presence:
                 row.append(_presence_cell(field))
                 continue
-            pages = (
-                field.get("page")
-                if "items" not in field
-                else sorted({item["page"] for item in field["items"] if item["page"] is not None})
-            )
-            row += [_cell(field.get("value")), _cell(field.get("confidence")), _cell(pages)]
+            if "items" in field:  # a list field: each element has its own page and words
+                pages = sorted({item["page"] for item in field["items"] if item["page"] is not None})
+                evidence = [item["evidence"] for item in field["items"] if item["evidence"]]
+            else:
+                pages, evidence = field.get("page"), field.get("evidence")
+            row += [_cell(field.get("value")), _cell(field.get("confidence")), _cell(pages), _cell(evidence)]
         writer.writerow(row)
 
 
@@ -106,4 +107,9 @@ def export(
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(export)
+    app.command(
+        epilog=examples(
+            ("abstractor export > documents.jsonl", "every document, one JSON object a line"),
+            ("abstractor export --format csv --out terms.csv", "one row a document, for a spreadsheet"),
+        )
+    )(export)

@@ -18,8 +18,13 @@ templates = Jinja2Templates(directory=_HERE / "templates")
 templates.env.trim_blocks = templates.env.lstrip_blocks = True  # tidy HTML from block tags
 
 # The navigation: label, address, area. A link shows only to a role that may open its area.
-NAV = (("Search", "/search", "search"), ("Reports", "/reports", "reports"), ("Runs", "/runs", "runs"),
-       ("Audit log", "/audit", "audit"))  # fmt: skip
+NAV = (
+    ("Search", "/search", "search"),
+    ("Contracts", "/contracts", "search"),  # the same readers as search: lawyers and admins
+    ("Reports", "/reports", "reports"),
+    ("Runs", "/runs", "runs"),
+    ("Audit log", "/audit", "audit"),
+)
 
 
 def nav(who: Principal) -> list[tuple[str, str]]:

@@ -107,7 +107,7 @@ class Filters:
         return [*self.form, *self.extra]
 
 
-def _filters(params: Mapping[str, str], where: list[str]) -> Filters:
+def filters_from_query(params: Mapping[str, str], where: list[str]) -> Filters:
     """The form's fields, then each `where` clause: into the form's field for it while that is empty,
     else kept apart (a clause the form already makes is not kept twice)."""
     chosen = {name: params.get(name, "").strip() for name in _CLAUSES}
@@ -240,7 +240,7 @@ def search_page(
     where: Annotated[list[str] | None, Query()] = None,
     page: Annotated[int, Query(ge=1, le=LAST_PAGE)] = 1,
 ) -> Response:
-    filters = _filters(request.query_params, where or [])
+    filters = filters_from_query(request.query_params, where or [])
     clauses = filters.where
     context: dict[str, Any] = {
         "q": q,
