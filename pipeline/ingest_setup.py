@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Literal
 
@@ -64,6 +67,22 @@ class IngestJob(BaseModel):
     task_runner: TaskRunnerConfig = Field(default_factory=TaskRunnerConfig)  # the flow's, not run_ingest's
 
 
+# The face's progress display, for the contexts built under it: a flow's parameters are plain data (a
+# deployment carries them), so the CLI cannot hand its callback to the flow it runs in its own process.
+# A context built elsewhere (a Dask worker) reports to no one.
+_face_progress: ContextVar[ProgressCallback | None] = ContextVar("face_progress", default=None)
+
+
+@contextmanager
+def reporting_progress(progress: ProgressCallback) -> Iterator[None]:
+    """Contexts built inside (by `build_context` without a callback of its own) report to `progress`."""
+    token = _face_progress.set(progress)
+    try:
+        yield
+    finally:
+        _face_progress.reset(token)
+
+
 def build_context(job: IngestJob, progress: ProgressCallback | None = None) -> IngestContext:
     schema = load_schema(job.extraction.schema_name)
     db = open_database(job.database_url)
@@ -87,6 +106,7 @@ def build_context(job: IngestJob, progress: ProgressCallback | None = None) -> I
         s3_endpoint_url=job.s3_endpoint_url,
         s3_region=job.s3_region,
     )
+    progress = progress or _face_progress.get()
     if progress is not None:
         context.progress = progress
     return context

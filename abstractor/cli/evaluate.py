@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from abstractor.cli.common import Exit, fail, load_settings, print_json
+from abstractor.cli.progress import RunProgress
 from abstractor.jobs import compare_candidates, eval_job, search_eval_job
 from abstractor.prefect_env import configure_prefect
 from abstractor.settings import Settings
@@ -109,7 +110,8 @@ def evaluate(
     from flows.eval_flow import nightly_eval  # Prefect reads its environment on import
 
     try:
-        (outcome,) = nightly_eval(job)["runs"]
+        with RunProgress("eval"):
+            (outcome,) = nightly_eval(job)["runs"]
     except ValueError as error:
         fail(str(error))
     if as_json:
@@ -157,7 +159,8 @@ def _search(
     from flows.eval_flow import nightly_eval  # Prefect reads its environment on import
 
     try:
-        (outcome,) = nightly_eval(job)["search_runs"]
+        with RunProgress("eval"):
+            (outcome,) = nightly_eval(job)["search_runs"]
     except ValueError as error:
         fail(str(error))
     if calibrate is not None:
@@ -215,7 +218,8 @@ def _write_calibration(outcome: dict, job: SearchEvalJob, path: Path) -> None:
 def _compare(settings: Settings, job: EvalJob, names: list[str], as_json: bool) -> None:
     try:
         candidates = compare_candidates(settings, names)
-        results, html = run_compare(job, candidates)
+        with RunProgress("eval"):
+            results, html = run_compare(job, candidates)
     except ValueError as error:
         fail(str(error))
     if as_json:

@@ -49,14 +49,14 @@ def ingest(
     job = ingest_job(settings, sources, matter)
     from flows.ingest_flow import ingest as ingest_flow  # Prefect reads its environment on import
 
-    db = open_database(job.database_url)
-    try:
-        if retry:
+    if retry:
+        db = open_database(job.database_url)
+        try:
             request_retries(db)
-        with RunProgress(db):
-            result = ingest_flow(job)
-    finally:
-        db.dispose()
+        finally:
+            db.dispose()
+    with RunProgress("ingest"):
+        result = ingest_flow(job)
     if as_json:
         print_json(result)
     else:
