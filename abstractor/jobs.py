@@ -41,6 +41,7 @@ def ingest_job(settings: Settings, sources: list[str], matter: str | None) -> In
         task_runner=TaskRunnerConfig(
             kind=settings.prefect.task_runner, dask_address=settings.prefect.dask_address
         ),
+        requested_at=dt.datetime.now(dt.UTC),
     )
 
 

@@ -69,7 +69,7 @@ def handle_document(
 
 def run_ingest(ctx: IngestContext, job: IngestJob, map_documents: DocumentMapper | None = None) -> RunTally:
     mark_crashed_runs(ctx.db, stale_after=ctx.lease)
-    tally = RunTally(start_run(ctx.db, "ingest", job.sources))
+    tally = RunTally(start_run(ctx.db, "ingest", job.sources, job.requested_at))
     try:
         found, failures = discover_documents(
             ctx.db,

@@ -65,6 +65,9 @@ class IngestJob(BaseModel):
     index: IndexConfig | None = None  # None: pages are not indexed (no search over this run's documents)
     embedders: EmbedderConfig = Field(default_factory=EmbedderConfig)
     task_runner: TaskRunnerConfig = Field(default_factory=TaskRunnerConfig)  # the flow's, not run_ingest's
+    # When the run was asked for (the command started, the schedule fired): the run's recorded wall time
+    # counts from here, so the set-up before the first document (Prefect, models) is in it too.
+    requested_at: dt.datetime | None = None
 
 
 # The face's progress display, for the contexts built under it: a flow's parameters are plain data (a

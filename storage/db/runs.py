@@ -30,9 +30,17 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-def start_run(db: Database, kind: str, sources: list[str]) -> int:
+def start_run(db: Database, kind: str, sources: list[str], started_at: dt.datetime | None = None) -> int:
+    """A new run, started `started_at` (default now): when it was asked for, if that was earlier."""
     with db.session() as session:
-        run = Run(kind=kind, host=socket.gethostname(), pid=os.getpid(), sources=sources, counts={})
+        run = Run(
+            kind=kind,
+            host=socket.gethostname(),
+            pid=os.getpid(),
+            sources=sources,
+            counts={},
+            started_at=started_at or utcnow(),
+        )
         session.add(run)
         session.flush()
         return run.id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from types import ModuleType
 
@@ -11,6 +12,7 @@ from sqlalchemy import func, select
 from pipeline.ingest_setup import IngestJob
 from storage.db import Document, DocumentSource, Page, RunItem, StageState, open_database
 from storage.db.models import Stage
+from storage.db.queries import runs
 
 
 def _count(job: IngestJob, model: type) -> int:
@@ -234,3 +236,17 @@ def test_pages_with_a_good_text_layer_skip_ocr_and_say_so(tmp_path, builders, ma
     run_job(make_job([tmp_path / "layers"], ocr={"text_layer": False}))
     assert sorted(sources().values()) == [["tesseract"], ["tesseract"], ["tesseract", "tesseract"]]
     assert "text_layer" not in _states(job, born_digital)[Stage.ocr].version
+
+
+def test_a_runs_wall_time_counts_from_when_it_was_asked_for(tmp_path, make_job, run_job):
+    """The set-up before the first document (Prefect, models) is part of the run the operator waited for."""
+    asked = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=90)
+    (tmp_path / "empty").mkdir()
+    run_job(make_job([tmp_path / "empty"], requested_at=asked))
+    db = open_database(make_job([]).database_url)
+    try:
+        (run,) = runs(db)
+    finally:
+        db.dispose()
+    assert run["started_at"].replace(tzinfo=dt.UTC) == asked
+    assert run["duration_s"] >= 90
