@@ -29,6 +29,7 @@ def ingest_job(settings: Settings, sources: list[str], matter: str | None) -> In
         s3_endpoint_url=settings.blobs.s3_endpoint_url,
         s3_region=settings.blobs.s3_region,
         ocr_cache_dir=settings.resolved_ocr_cache_dir,
+        follow_links=settings.ingest.follow_links,
         render=settings.render,
         ocr=settings.ocr,
         workers=settings.ingest.workers,

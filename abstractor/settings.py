@@ -42,6 +42,11 @@ class IngestSettings(BaseModel):
     index: bool = Field(
         default=True, description="Index pages for search; off: render, OCR and extract only."
     )
+    follow_links: bool = Field(
+        default=False,
+        description="Follow symbolic links under a source whose target stays under its root; "
+        "off: every link is a failure of the run.",
+    )
 
 
 class BlobSettings(BaseModel):

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
+from goldset import charts
 from goldset.calibration import ReliabilityBin, ThresholdPoint
 from goldset.report import STYLE, figure, reliability_chart
-from goldset.svg import line_chart
 
 
 def write_calibration_report(
@@ -25,11 +25,10 @@ def write_calibration_report(
     threshold: float,
     target: float,
 ) -> Path:
-    thresholds = line_chart(
-        [f"{p.threshold:.2f}" for p in curve],
-        {"accuracy kept": [p.accuracy for p in curve], "pages escalated": [p.share_below for p in curve]},
-        "Calibrated threshold: accuracy of the values kept, share of pages sent up",
-        x_values=[p.threshold for p in curve],
+    thresholds = charts.threshold_curve(
+        curve,
+        title="Calibrated threshold: accuracy of the values kept, share of pages sent up",
+        escalated="pages escalated",
     )
     own = ", ".join(escape(name) for name in fields_with_own_map) or "none (every field uses the pooled map)"
     html = (

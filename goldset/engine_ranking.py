@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from goldset.svg import PALETTE, svg_frame
+from goldset import charts
 
 
 class CandidateResult(BaseModel):
@@ -78,25 +78,14 @@ def knee(results: Sequence[CandidateResult]) -> str | None:
 
 
 def _curve(results: Sequence[CandidateResult], knee_name: str | None) -> str:
-    priced = [r for r in results if r.cost_per_1000_pages is not None and r.micro_f1 is not None]
-    if not priced:
+    points = {
+        r.name: (r.cost_per_1000_pages, r.micro_f1)
+        for r in results
+        if r.cost_per_1000_pages is not None and r.micro_f1 is not None
+    }
+    if not points:
         return "<p>No candidate has a known model cost: no cost curve.</p>"
-    width, height, left, top, plot_w, plot_h = 620, 300, 50, 25, 420, 220
-    most = max(r.cost_per_1000_pages or 0.0 for r in priced) or 1.0
-    parts = [
-        f'<text x="{left}" y="14" font-weight="bold">Micro F1 against cost per 1,000 pages</text>',
-        f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="none" stroke="#999"/>',
-        f'<text x="{left + plot_w / 2}" y="{top + plot_h + 28}" text-anchor="middle">'
-        f"$ per 1,000 pages (0 to {most:,.2f})</text>",
-    ]
-    for result in sorted(priced, key=lambda r: r.cost_per_1000_pages or 0.0):
-        x = left + (result.cost_per_1000_pages or 0.0) / most * plot_w
-        y = top + (1 - (result.micro_f1 or 0.0)) * plot_h
-        color = PALETTE[1] if result.name == knee_name else PALETTE[0]
-        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{color}"/>')
-        label = escape(result.name) + (" (knee)" if result.name == knee_name else "")
-        parts.append(f'<text x="{x + 7:.1f}" y="{y + 4:.1f}">{label}</text>')
-    return svg_frame(width, height, "F1 against cost", "".join(parts))
+    return charts.cost_curve(points, knee_name, title="Micro F1 against cost per 1,000 pages")
 
 
 def write_comparison(results: Sequence[CandidateResult], out_dir: Path) -> tuple[Path, Path]:

@@ -73,6 +73,8 @@ class FieldMetrics(BaseModel):
     tp: int
     fp: int
     fn: int
+    # 95% bootstrap interval over documents (goldset.intervals); None in runs scored before it was.
+    f1_interval: tuple[float, float] | None = None
 
 
 class ClauseMetrics(BaseModel):

@@ -1,4 +1,8 @@
-"""The accuracy report: one self-contained report.html (inline SVG, data-URI thumbnails) and metrics.json."""
+"""The accuracy report: one self-contained report.html (inline SVG, data-URI thumbnails) and metrics.json.
+
+No script: the web app serves it sandboxed. Where the reports page has pickers (the trend per field),
+this page has a <details> per choice instead.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,11 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from goldset import charts
 from goldset.calibration import ReliabilityBin
+from goldset.confusion import confusion
+from goldset.list_diff import list_diff
 from goldset.metrics import Metrics, RunSummary
-from goldset.svg import bar_chart, line_chart
 
 MAX_WRONG_PER_FIELD = 25  # keeps the page light; the count of all wrong answers is still shown
 
@@ -62,13 +68,41 @@ def figure(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.3f}"
 
 
+def interval(bounds: tuple[float, float] | None) -> str:
+    return "n/a" if bounds is None else f"{bounds[0]:.3f} – {bounds[1]:.3f}"
+
+
+def _field_bars(metrics: Metrics) -> str:
+    """F1 per field, best first, with each field's bootstrap interval (None in runs scored before them)."""
+    names = list(metrics.fields)
+    intervals = [metrics.fields[n].f1_interval for n in names]
+    return charts.f1_bars(
+        names,
+        [metrics.fields[n].f1 for n in names],
+        intervals if any(intervals) else None,
+        title="F1 per field",
+    )
+
+
 def _fields_table(metrics: Metrics) -> str:
     rows = "".join(
         f"<tr><td>{escape(name)}</td><td>{figure(m.precision)}</td><td>{figure(m.recall)}</td><td>{figure(m.f1)}</td>"
+        f"<td>{interval(m.f1_interval)}</td>"
         f"<td>{m.support}</td><td>{m.tp}</td><td>{m.fp}</td><td>{m.fn}</td><td>{m.unlabelled_documents}</td></tr>"
         for name, m in metrics.fields.items()
     )
-    columns = ("field", "precision", "recall", "F1", "support", "TP", "FP", "FN", "not labelled (documents)")
+    columns = (
+        "field",
+        "precision",
+        "recall",
+        "F1",
+        "F1 95% interval",
+        "support",
+        "TP",
+        "FP",
+        "FN",
+        "not labelled (documents)",
+    )
     head = "".join(f"<th>{h}</th>" for h in columns)
     head = f"<tr>{head}</tr>"
     return f"<table>{head}{rows}</table>"
@@ -78,7 +112,9 @@ def _clauses(metrics: Metrics) -> str:
     if not metrics.clauses:
         return "<p>No clause scores: the golden set labels no clause here, or the run predates them.</p>"
     categories = [path.partition(".")[2] for path in metrics.clauses]
-    chart = bar_chart(categories, [m.f1 for m in metrics.clauses.values()], "F1 per clause category")
+    chart = charts.f1_bars(
+        categories, [m.f1 for m in metrics.clauses.values()], title="F1 per clause category"
+    )
     rows = "".join(
         f"<tr><td>{escape(path.partition('.')[2])}</td><td>{figure(m.precision)}</td><td>{figure(m.recall)}</td>"
         f"<td>{figure(m.f1)}</td><td>{m.support}</td><td>{m.tp}</td><td>{m.fp}</td><td>{m.fn}</td><td>{m.tn}</td>"
@@ -123,14 +159,7 @@ def _headline(metrics: Metrics) -> str:
 
 def reliability_chart(bins: Sequence[ReliabilityBin], title: str) -> str:
     """Accuracy against mean confidence per bin, with the diagonal a calibrated engine would follow."""
-    filled = [b for b in bins if b.count]
-    return line_chart(
-        [f"{b.confidence:.2f}" for b in filled],
-        {"accuracy": [b.accuracy for b in filled]},
-        title,
-        x_values=[b.confidence or 0.0 for b in filled],
-        diagonal=True,
-    )
+    return charts.reliability(bins, title=title)
 
 
 def _page_calibration(metrics: Metrics) -> str:
@@ -152,13 +181,7 @@ def _calibration(metrics: Metrics) -> str:
     if not metrics.reliability:
         return "<p>Predictions carry no confidences: no calibration figures.</p>"
     reliability = reliability_chart(metrics.reliability, f"Reliability (ECE {figure(metrics.ece)})")
-    points = metrics.thresholds
-    thresholds = line_chart(
-        [f"{p.threshold:.2f}" for p in points],
-        {"accuracy kept": [p.accuracy for p in points], "share escalated": [p.share_below for p in points]},
-        "Accuracy against escalation threshold",
-        x_values=[p.threshold for p in points],
-    )
+    thresholds = charts.threshold_curve(metrics.thresholds, title="Accuracy against escalation threshold")
     return (
         f"<p>Document fields: expected calibration error (10 bins) {figure(metrics.ece)}</p>{reliability}"
         f"{thresholds}{_page_calibration(metrics)}"
@@ -186,13 +209,51 @@ def _cost(metrics: Metrics) -> str:
 
 
 def _trend(metrics: Metrics, history: Sequence[RunSummary]) -> str:
+    """Micro F1 over runs, one line; each field's own line folded away (15 lines on one plot are noise)."""
     runs = [*history, metrics.summary("this run")]
-    series: dict[str, list[float | None]] = {"micro F1": [r.micro_f1 for r in runs]}
+    labels = [r.label for r in runs]
+    parts = [charts.trend(labels, [r.micro_f1 for r in runs], title="Value micro F1 over runs")]
     if metrics.clauses:
-        series["clause macro F1"] = [r.clause_macro_f1 for r in runs]
+        parts.append(
+            charts.trend(labels, [r.clause_macro_f1 for r in runs], title="Clause macro F1 over runs")
+        )
     for name in metrics.fields:
-        series[name] = [r.fields.get(name) for r in runs]
-    return line_chart([r.label for r in runs], series, "Trend over runs")
+        chart = charts.trend(labels, [r.fields.get(name) for r in runs], title=f"{name}: F1 over runs")
+        parts.append(f'<details class="field-trend"><summary>{escape(name)}</summary>{chart}</details>')
+    return "".join(parts)
+
+
+def _cell(count: int, *, same: bool) -> str:
+    kind = "hit" if same else "miss" if count else ""  # off the diagonal: a type the engine mixed up
+    return f'<td class="{kind}">{count or ""}</td>'
+
+
+def _confusion(metrics: Metrics) -> str:
+    table = confusion(metrics.outcomes, "contract_type")
+    if table is None:
+        return ""
+    head = "".join(f"<th>{escape(p)}</th>" for p in table.labels)
+    rows = "".join(
+        f"<tr><th>{escape(t)}</th>"
+        + "".join(_cell(table.count(t, p), same=t == p) for p in table.labels)
+        + "</tr>"
+        for t in table.labels
+    )
+    return (
+        "<h3>contract_type: label (rows) against prediction (columns)</h3>"
+        f'<table class="confusion"><tr><th>label \\ predicted</th>{head}</tr>{rows}</table>'
+    )
+
+
+def _answer(w: WrongAnswer) -> tuple[str, str]:
+    """The truth and predicted cells; a list field as a diff (what the engine missed, what it added)."""
+    diff = list_diff(w.field, w.truth, w.predicted)
+    if diff is None:
+        return escape(_fmt(w.truth)), escape(_fmt(w.predicted))
+    same = [f"<li>{escape(_fmt(t))}</li>" for t, _ in diff.matched]
+    missing = [f'<li class="missing">− {escape(_fmt(t))}</li>' for t in diff.missing]
+    extra = [f'<li class="extra">+ {escape(_fmt(p))}</li>' for p in diff.extra]
+    return f"<ul>{''.join(same + missing)}</ul>", f"<ul>{''.join(same + extra)}</ul>"
 
 
 def _wrong(wrong: Sequence[WrongAnswer]) -> str:
@@ -208,8 +269,9 @@ def _wrong(wrong: Sequence[WrongAnswer]) -> str:
             if w.thumbnail:
                 data = base64.b64encode(w.thumbnail).decode("ascii")
                 img = f'<img alt="page" src="data:image/jpeg;base64,{data}" width="160">'
+            truth, predicted = _answer(w)
             parts.append(
-                f"<tr><td>{escape(w.document)}</td><td>{escape(_fmt(w.truth))}</td><td>{escape(_fmt(w.predicted))}</td>"
+                f"<tr><td>{escape(w.document)}</td><td>{truth}</td><td>{predicted}</td>"
                 f"<td>{figure(w.confidence)}</td><td>{img}</td></tr>"
             )
         parts.append("</table>")
@@ -219,7 +281,9 @@ def _wrong(wrong: Sequence[WrongAnswer]) -> str:
 STYLE = (
     "body{font-family:sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse;margin:1em 0}"
     "td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}"
-    "svg{display:block;margin:1em 0}"
+    "svg{display:block;margin:1em 0;max-width:100%;height:auto}ul{margin:0;padding-left:1em}"
+    ".missing{color:#b00;text-decoration:line-through}.extra{color:#b00;font-weight:bold}"
+    ".confusion td{text-align:right}.confusion .hit{background:#e6f4e6}.confusion .miss{background:#fbe3e3}"
 )
 
 
@@ -243,7 +307,6 @@ def write_report(
         update={"goldset_hash": goldset_hash or metrics.goldset_hash, "engine": engine or metrics.engine}
     )
     wrong = collect_wrong_answers(metrics) if wrong_answers is None else list(wrong_answers)
-    names = list(metrics.fields)
     html = (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Abstractor accuracy</title>'
         f"<style>{STYLE}</style></head><body><h1>Extraction accuracy</h1>"
@@ -253,8 +316,8 @@ def write_report(
         f"<code>{escape(metrics.goldset_hash or 'unknown')}</code>"
         f" · documents: {metrics.documents} (without prediction: {metrics.missing_predictions})</p>"
         f"{_headline(metrics)}"
-        f"<h2>Per field</h2>{bar_chart(names, [metrics.fields[n].f1 for n in names], 'F1 per field')}"
-        f"{_fields_table(metrics)}<h2>Clauses</h2>{_clauses(metrics)}<h2>Calibration</h2>{_calibration(metrics)}{_cost(metrics)}"
+        f"<h2>Per field</h2>{_field_bars(metrics)}{_fields_table(metrics)}{_confusion(metrics)}"
+        f"<h2>Clauses</h2>{_clauses(metrics)}<h2>Calibration</h2>{_calibration(metrics)}{_cost(metrics)}"
         f"<h2>Trend</h2>{_trend(metrics, history)}<h2>Wrong answers</h2>{_wrong(wrong)}</body></html>"
     )
     report = out / "report.html"

@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 from goldset.calibration import expected_calibration_error, reliability, threshold_curve
 from goldset.clause_scores import CLAUSE_PATHS, MIN_POSITIVES, clause_metrics, clause_outcomes, clause_summary
 from goldset.field_match import compare_field
+from goldset.intervals import f1_interval
 from goldset.labels import GoldDocument
 from goldset.metrics import CostSummary, DocumentOutcome, FieldMetrics, FieldOutcome, Metrics, f1_from_counts
 from goldset.type_versions import as_labelled
@@ -154,7 +155,10 @@ def score(
     """Score one engine's predictions (keyed by document name or stem) against `gold`."""
     by_stem = {Path(key).stem: p for key, p in predictions.items()}
     outcomes = [_outcome(g, by_stem.get(g.stem)) for g in gold]
-    fields = {name: field_metrics(outcomes, name) for name in FIELD_NAMES}
+    fields = {
+        name: field_metrics(outcomes, name).model_copy(update={"f1_interval": f1_interval(outcomes, name)})
+        for name in FIELD_NAMES
+    }
     # Only the categories some document labels: the synthetic set labels none, so it has no clause table.
     clauses = {path: clause_metrics(outcomes, path) for path in CLAUSE_PATHS}
     clauses = {path: m for path, m in clauses.items() if m.documents}

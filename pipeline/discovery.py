@@ -64,11 +64,15 @@ def discover_documents(
     matter: str | None,
     s3_endpoint_url: str | None = None,
     s3_region: str | None = None,
+    follow_links: bool = False,
 ) -> tuple[list[DiscoveredDocument], list[SourceFailure]]:
-    """Every source file found under the specs, registered; unreadable sources reported, not raised."""
+    """Every source file found under the specs, registered; unreadable sources (and links not
+    followed, see `storage.sources`) reported, not raised."""
     found: list[DiscoveredDocument] = []
     failures: list[SourceFailure] = []
-    for item in discover(specs, s3_endpoint_url=s3_endpoint_url, s3_region=s3_region):
+    for item in discover(
+        specs, s3_endpoint_url=s3_endpoint_url, s3_region=s3_region, follow_links=follow_links
+    ):
         if isinstance(item, SourceReadError):
             failures.append(SourceFailure(item.uri, item.reason))
             continue
@@ -76,6 +80,11 @@ def discover_documents(
             data = read_source(item, s3_endpoint_url=s3_endpoint_url, s3_region=s3_region)
         except SourceReadError as error:
             failures.append(SourceFailure(error.uri, error.reason))
+            continue
+        if not data:
+            # Checked here, per file: all empty files have one sha256, so as documents they would be
+            # one, and a thousand empty scans would fail as one naming just the first of them.
+            failures.append(SourceFailure(item.uri, "the file is empty"))
             continue
         found.append(register(db, blobs, item, data, matter_for(item, matter)))
     return found, failures

@@ -6,6 +6,7 @@ database, blobs and, for search, its index), made empty at the start. Only the O
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -53,12 +54,20 @@ def golden_ingest_job(ingest: IngestJob, gold: list[GoldDocument], work_dir: Pat
 
 
 def documents_folder(gold: list[GoldDocument], folder: Path) -> Path:
-    """A folder holding just the split's documents (links), so the ingest run reads nothing else."""
+    """A folder holding just the split's documents, so the ingest run reads nothing else.
+
+    Hard links (copies across filesystems), not symbolic links: ingestion refuses links that lead out
+    of a source (`storage.sources`), and the golden set lies outside this folder.
+    """
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     for document in gold:
         assert document.path is not None  # load_goldset resolves every path or raises
-        (folder / document.document).symlink_to(document.path.resolve())
+        source, target = document.path.resolve(), folder / document.document
+        try:
+            os.link(source, target)
+        except OSError:  # another filesystem, or a file the kernel will not let us link (not ours)
+            shutil.copyfile(source, target)
     return folder
 
 

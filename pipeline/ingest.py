@@ -78,6 +78,7 @@ def run_ingest(ctx: IngestContext, job: IngestJob, map_documents: DocumentMapper
             matter=job.matter,
             s3_endpoint_url=ctx.s3_endpoint_url,
             s3_region=ctx.s3_region,
+            follow_links=job.follow_links,
         )
         for failure in failures:
             record_item(

@@ -54,6 +54,9 @@ class IngestJob(BaseModel):
     s3_endpoint_url: str | None = None
     s3_region: str | None = None
     ocr_cache_dir: Path
+    # Follow symbolic links found under a source, those whose target stays under its root; off, every
+    # link is a recorded failure (a link in an inbox could otherwise expose any file the service reads).
+    follow_links: bool = False
     render: RenderConfig = Field(default_factory=RenderConfig)
     ocr: OcrConfig = Field(default_factory=OcrConfig)
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)

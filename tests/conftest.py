@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -275,7 +276,7 @@ def write_inbox(folder: Path, matters: dict[str, list[str]]) -> Path:
     for matter, names in matters.items():
         (folder / matter).mkdir(parents=True, exist_ok=True)
         for name in names:
-            (folder / matter / name).symlink_to(GOLDSET_DOCUMENTS / name)
+            shutil.copyfile(GOLDSET_DOCUMENTS / name, folder / matter / name)
     return folder
 
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import shutil
+import stat
 import subprocess
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import typer
+from sqlalchemy.engine import make_url
 
 from abstractor.cli.common import Exit, load_settings
 from abstractor.settings import Settings
@@ -25,6 +28,8 @@ class Check:
     ok: bool
     detail: str
     fix: str = ""
+    # Works, but should be fixed: printed with its fix, without failing the exit status.
+    warning: bool = False
 
 
 def _command_version(command: list[str]) -> str:
@@ -139,6 +144,39 @@ def check_index(settings: Settings) -> Check:
     return Check("index", True, f"{config.backend} index at {where}: {pages} pages, {passages} passages")
 
 
+def _sqlite_file(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def check_permissions(settings: Settings) -> Check:
+    """The data home and the SQLite database readable by the service account only (see docs/threats.md)."""
+    paths = [settings.data_home.resolve()]
+    database = _sqlite_file(settings.resolved_database_url)
+    if database is not None:
+        paths += [
+            database,
+            database.with_name(f"{database.name}-wal"),
+            database.with_name(f"{database.name}-shm"),
+        ]
+    # Only what exists: doctor runs before the first ingest too, and a missing file exposes nothing.
+    exposed = [(path, stat.S_IMODE(path.stat().st_mode)) for path in paths if path.exists()]
+    exposed = [(path, mode) for path, mode in exposed if mode & 0o077]
+    if not exposed:
+        return Check("permissions", True, f"{paths[0]}: private to the service account")
+    return Check(
+        "permissions",
+        True,
+        "; ".join(
+            f"{path} is mode {mode:04o}: other local users can read every matter" for path, mode in exposed
+        ),
+        "; ".join(f"chmod -R go-rwx {path}" for path, _ in exposed),
+        warning=True,
+    )
+
+
 CHECKS: tuple[Callable[[Settings], Check], ...] = (
     check_poppler,
     check_tesseract,
@@ -146,20 +184,23 @@ CHECKS: tuple[Callable[[Settings], Check], ...] = (
     check_blobs,
     check_engines,
     check_index,
+    check_permissions,
 )
 
 
 def doctor() -> None:
-    """Check poppler, tesseract, the database, the blob store, the model endpoints and the index.
+    """Check poppler, tesseract, the database, the blob store, the model endpoints, the index and who
+    may read the data home.
 
-    Exit status: 0 when everything works, 2 when something needs fixing (each with how to fix it).
+    Exit status: 0 when everything works (warnings included), 2 when something needs fixing (each with
+    how to fix it).
     """
     settings = load_settings()
     results = [check(settings) for check in CHECKS]
     for result in results:
-        mark = "ok  " if result.ok else "FAIL"
+        mark = "FAIL" if not result.ok else "warn" if result.warning else "ok  "
         typer.echo(f"[{mark}] {result.name}: {result.detail}")
-        if not result.ok and result.fix:
+        if (not result.ok or result.warning) and result.fix:
             typer.echo(f"       fix: {result.fix}")
     if not all(result.ok for result in results):
         raise typer.Exit(int(Exit.usage))

@@ -22,6 +22,7 @@ from retrieval.index import IndexBusy
 from retrieval.search import MAX_LIMIT, BadQueryError, NotAllowedError
 from storage.blobs import BlobNotFound
 from storage.db import Page
+from storage.db.corrections import apply_corrections, corrections_for
 from storage.db.queries import document_detail
 
 router = APIRouter(prefix="/api")
@@ -61,6 +62,9 @@ def document(request: Request, services: Services, who: CurrentUser, document_id
     detail = document_detail(services.db, document_id)
     if detail is None:  # purged between the check and the read
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such document")
+    if detail["extraction"] is not None:  # a reviewer's answer wins over the engine's, as in the viewer
+        corrections = corrections_for(services.db, document_id)
+        detail["extraction"]["fields"] = apply_corrections(detail["extraction"]["fields"], corrections)
     return detail
 
 

@@ -26,6 +26,7 @@ _bearer = HTTPBearer(auto_error=False)
 # accuracy, never client documents; admins: everything).
 AREAS: dict[str, frozenset[Role]] = {
     "search": frozenset({Role.lawyer, Role.admin}),
+    "review": frozenset({Role.lawyer, Role.admin}),  # confirming values means reading client documents
     "reports": frozenset({Role.analyst, Role.admin}),
     "runs": frozenset({Role.admin}),
     "audit": frozenset({Role.admin}),

@@ -7,6 +7,7 @@ any size.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -51,6 +52,17 @@ def format_value(value: Any) -> str:
         if {"amount", "currency"} <= value.keys():
             return f"{value['amount']:,.2f} {value['currency']}"
         return ", ".join(str(v) for v in value.values() if v is not None)
+    return str(value)
+
+
+def edit_text(value: Any) -> str:
+    """A value as the correction input shows it, so sending it back unchanged parses to the same value."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
     return str(value)
 
 

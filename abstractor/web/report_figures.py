@@ -1,51 +1,51 @@
-"""The reports page's figures, drawn server-side with goldset.svg (the report.html's own plots)."""
+"""The reports page's figures, drawn server-side with goldset.charts (the report.html's own charts)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from goldset import charts
 from goldset.metrics import Metrics
-from goldset.svg import bar_chart, line_chart
 
 
 def field_f1(metrics: Metrics) -> str:
+    """F1 per field, best first, with the bootstrap intervals the run was scored with (if any)."""
     names = list(metrics.fields)
-    return bar_chart(names, [metrics.fields[n].f1 for n in names], "F1 per field")
+    intervals = [metrics.fields[n].f1_interval for n in names]
+    return charts.f1_bars(names, [metrics.fields[n].f1 for n in names], intervals if any(intervals) else None)
 
 
 def f1_over_runs(labels: Sequence[str], history: Sequence[Metrics]) -> str:
-    """Micro F1 and each field's F1, one point per run (oldest first)."""
-    series: dict[str, list[float | None]] = {"micro F1": [m.micro_f1 for m in history]}
-    for name in history[-1].fields:
-        series[name] = [m.fields[name].f1 if name in m.fields else None for m in history]
-    return line_chart(list(labels), series, "F1 over nights")
+    """Micro F1, one point per run (oldest first): the one line everyone reads."""
+    return charts.trend(labels, [m.micro_f1 for m in history], title="Micro F1 over nights")
+
+
+def field_over_runs(labels: Sequence[str], history: Sequence[Metrics]) -> dict[str, str]:
+    """One small trend per field of the latest run, for the page's field picker."""
+    return {
+        name: charts.trend(
+            labels,
+            [m.fields[name].f1 if name in m.fields else None for m in history],
+            title=f"{name}: F1 over nights",
+        )
+        for name in history[-1].fields
+    }
 
 
 def search_trend(labels: Sequence[str], ndcg_at_5: Sequence[float | None], *, title: str) -> str:
     """The fused document nDCG@5 of one golden set's search runs, one point per run (oldest first)."""
-    return line_chart(list(labels), {"document nDCG@5 (fused)": list(ndcg_at_5)}, f"Search quality: {title}")
+    return charts.trend(
+        labels, ndcg_at_5, title=f"Search quality: {title}", y_label="document nDCG@5 (fused)"
+    )
 
 
 def reliability(metrics: Metrics) -> str | None:
-    bins = [b for b in metrics.reliability if b.count]
-    if not bins:
+    if not any(b.count for b in metrics.reliability):
         return None
-    return line_chart(
-        [f"{b.confidence:.2f}" for b in bins],
-        {"accuracy": [b.accuracy for b in bins]},
-        "Reliability: accuracy against confidence",
-        x_values=[b.confidence or 0.0 for b in bins],
-        diagonal=True,
-    )
+    return charts.reliability(metrics.reliability, title="Reliability: accuracy against confidence")
 
 
 def thresholds(metrics: Metrics) -> str | None:
-    points = metrics.thresholds
-    if not points:
+    if not metrics.thresholds:
         return None
-    return line_chart(
-        [f"{p.threshold:.2f}" for p in points],
-        {"accuracy kept": [p.accuracy for p in points], "share escalated": [p.share_below for p in points]},
-        "Accuracy against escalation threshold",
-        x_values=[p.threshold for p in points],
-    )
+    return charts.threshold_curve(metrics.thresholds, title="Accuracy against escalation threshold")

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from storage.private import make_private_dirs
+
 SESSION_COOKIE = "abstractor_session"
 SIGNIN_COOKIE = "abstractor_signin"  # the CSRF secret of the sign-in form, before there is a session
 SESSION_MAX_AGE_S = 8 * 3600  # a working day; then sign in again
@@ -33,7 +35,7 @@ class SessionData:
 def session_key(data_home: Path) -> bytes:
     """The signing key, made once per data home (mode 0600), so sessions survive a server restart."""
     path = (data_home / "web-session.key").resolve()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dirs(path.parent)  # the web app may be the first to make the data home: 0700 then too
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:

@@ -21,6 +21,7 @@ templates.env.trim_blocks = templates.env.lstrip_blocks = True  # tidy HTML from
 NAV = (
     ("Search", "/search", "search"),
     ("Contracts", "/contracts", "search"),  # the same readers as search: lawyers and admins
+    ("Review", "/review", "review"),
     ("Reports", "/reports", "reports"),
     ("Runs", "/runs", "runs"),
     ("Audit log", "/audit", "audit"),

@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 
 from PIL import Image
 
+from extractors.errors import BadDocument
 from extractors.ocr import CachedPage, OcrCacheKey, engine_version, ocr_image_file
 from extractors.orientation import apply_upright, make_upright
 from extractors.render import DocumentInfo, encode_jpeg, probe, render_pages, thumbnail_jpeg
@@ -61,7 +62,12 @@ def _original_file(ctx: IngestContext, work: DocumentWork) -> Iterator[Path]:
             path.symlink_to(local)
         else:
             path.write_bytes(ctx.blobs.get(work.original_key))
-        yield path
+        try:
+            yield path
+        except BadDocument as error:
+            # The tools name the file they were given (PIL: "cannot identify image file '/tmp/...'"):
+            # the reason is shown to users, so it names the document, not this machine's temp folder.
+            raise BadDocument(error.reason.replace(str(path), path.name).replace(folder, "")) from error
 
 
 def _ocr(ctx: IngestContext, key: str, jpeg: Callable[[], bytes]) -> PageOcr:

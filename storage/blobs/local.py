@@ -11,12 +11,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from storage.blobs.base import TEMP_MARKER, BlobNotFound, BlobStore, validate_key, validate_prefix
+from storage.private import make_private_dirs
 
 __all__ = ["LocalBlobStore", "listing_order"]
-
-# mkstemp creates files 0600; blobs are read by other processes (web, OCR workers) that may run as
-# another user of the same group, so give them the mode a plain open() would under the usual umask.
-_BLOB_MODE = 0o644
 
 
 def listing_order(entry: os.DirEntry[str]) -> str:
@@ -43,9 +40,12 @@ class LocalBlobStore(BlobStore):
 
     def _write_atomically(self, key: str, fill: Callable[[BinaryIO], object]) -> None:
         target = self._path(key)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        # Originals and page images are every matter's contracts: folders 0700 and files 0600, so only
+        # the service account (the ingest, the web app, the workers all run as it) can read them.
+        make_private_dirs(target.parent)
         # The temp file lives in the target's own folder so os.replace is a same-filesystem rename,
-        # which is atomic: a reader sees the old blob or the new one, never half of one.
+        # which is atomic: a reader sees the old blob or the new one, never half of one. mkstemp creates
+        # it 0600 (a umask only takes bits away) and the rename keeps that mode: the blob stays private.
         fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f"{TEMP_MARKER}{target.name}.")
         tmp = Path(tmp_name)
         try:
@@ -55,7 +55,6 @@ class LocalBlobStore(BlobStore):
                 # fsync before the rename: otherwise a power cut can leave the new name pointing at an
                 # empty file, and an original scan is exactly what we must never lose.
                 os.fsync(out.fileno())
-            tmp.chmod(_BLOB_MODE)
             tmp.replace(target)
         except BaseException:
             with contextlib.suppress(FileNotFoundError):

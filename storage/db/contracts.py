@@ -1,4 +1,5 @@
-"""The contract table's question: every document of some matters with its merged extraction, if any."""
+"""The contract table's question: every document of some matters with its merged extraction (reviewers'
+corrections applied), if any."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import and_, select
 
+from storage.db.corrections import apply_corrections, corrections_by_document
 from storage.db.engine import Database
 from storage.db.models import Document, Extraction, Matter
 
@@ -35,4 +37,15 @@ def contract_records(db: Database, matters: list[str]) -> list[ContractRecord]:
     )
     with db.session() as session:
         rows = session.execute(query).all()
-    return [ContractRecord(i, matter, name, str(status), fields) for i, matter, name, status, fields in rows]
+    # Reviewers' corrections win over the engine's values, in the table and in its filters and exports.
+    corrections = corrections_by_document(db, [row[0] for row in rows])
+    return [
+        ContractRecord(
+            i,
+            matter,
+            name,
+            str(status),
+            apply_corrections(fields, corrections[i]) if fields is not None and i in corrections else fields,
+        )
+        for i, matter, name, status, fields in rows
+    ]

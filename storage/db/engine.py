@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,6 +13,8 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from storage.private import PRIVATE_FILE_MODE, create_private_file
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Any fixed 64-bit number: PostgreSQL's advisory lock serialises migrations of processes starting together.
@@ -64,7 +67,10 @@ def create_db_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            # Made 0600 before SQLite opens it (SQLite accepts an empty file as a new database) because
+            # SQLite would create it 0644 under the usual umask; its -wal and -shm files take the
+            # database file's mode, so they are private too.
+            create_private_file(Path(parsed.database))
         engine = create_engine(url, connect_args={"timeout": 60, "isolation_level": None})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
@@ -96,9 +102,12 @@ def _migration_lock(engine: Engine) -> Iterator[None]:
     if engine.dialect.name != "sqlite" or not database or database == ":memory:":
         yield
         return
-    with Path(f"{database}.migrate.lock").open("w") as lock_file:
-        fcntl.flock(lock_file, fcntl.LOCK_EX)
+    lock_fd = os.open(f"{database}.migrate.lock", os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, PRIVATE_FILE_MODE)
+    try:
+        fcntl.flock(lock_fd, fcntl.LOCK_EX)
         yield
+    finally:
+        os.close(lock_fd)  # closing releases the lock
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:

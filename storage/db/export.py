@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from storage.db.corrections import apply_corrections, corrected_documents, corrections_by_document
 from storage.db.engine import Database
 from storage.db.models import Document, Extraction
 
@@ -48,7 +49,10 @@ def _field(field: dict[str, Any], is_list: bool) -> dict[str, Any]:
 
 
 def export_records(db: Database, list_fields: set[str]) -> Iterator[dict[str, Any]]:
-    """Every document in id order, with the fields of its document-level extraction (if any)."""
+    """Every document in id order, with the fields of its document-level extraction (if any), reviewers'
+    corrections winning over the engine's values."""
+    # Read before the export's session: SQLite would make a second session wait for the first one's lock.
+    corrections = corrections_by_document(db, corrected_documents(db))
     with db.session() as session:
         documents = session.scalars(
             select(Document)
@@ -61,7 +65,9 @@ def export_records(db: Database, list_fields: set[str]) -> Iterator[dict[str, An
                     Extraction.document_id == document.id, Extraction.page_number.is_(None)
                 )
             )
-            fields = merged.fields if merged is not None else {}
+            fields = apply_corrections(
+                merged.fields if merged is not None else {}, corrections.get(document.id, {})
+            )
             yield {
                 "document": document.id,
                 "source": document.sources[0].uri if document.sources else None,

@@ -357,3 +357,24 @@ class IndexOutbox(Base):
     target: Mapped[str | None] = mapped_column(String(200))
     payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     vectors: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class FieldCorrection(Base):
+    """A person's answer for one field of one document: the engine's value confirmed, or a corrected one.
+
+    Keyed by document and field path, not by extraction row, so it outlives re-extraction; the newest row
+    of a (document, field) is the answer, and the older ones stay as its history. `value` is the schema's
+    JSON form (None: "nothing is there"); `old_value` and `old_confidence` are what the engine said then.
+    """
+
+    __tablename__ = "field_corrections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    field: Mapped[str] = mapped_column(String(200))  # "governing_law", "clauses.anti_assignment"
+    value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    confirmed: Mapped[bool] = mapped_column(Boolean, default=False)  # True: the engine's value, as is
+    old_value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    old_confidence: Mapped[float | None] = mapped_column(Float)
+    actor: Mapped[str] = mapped_column(String(200))  # user name: corrections outlive their users
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)

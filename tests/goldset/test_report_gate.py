@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -66,9 +67,20 @@ def test_report_is_self_contained_html_with_svgs(gold: list[GoldDocument], tmp_p
     parser = _Collector()
     parser.feed(report.read_text(encoding="utf-8"))
     assert parser.tags.count("svg") >= 4  # F1 bars, reliability, thresholds, trend
-    assert all(src.startswith("data:image/jpeg;base64,") for src in parser.sources) and parser.sources
+    # Nothing from elsewhere: thumbnails are data URIs, every other reference points inside the page.
+    outside = [src for src in parser.sources if not src.startswith("#")]
+    assert all(src.startswith("data:image/jpeg;base64,") for src in outside) and outside
     html = report.read_text(encoding="utf-8")
     assert "Cost" in html and "governing_law" in html and "abc123" in html
+    assert "<script" not in html and "http://" not in html.replace("http://www.w3.org/2000/svg", "")
+    # The trend: micro F1 on its own, each field folded into a <details> of its own.
+    assert "Value micro F1 over runs" in html and html.count('<details class="field-trend">') == len(
+        metrics.fields
+    )
+    # The contract types' confusion table, and the blanked parties as a diff: all of them missing.
+    assert '<table class="confusion">' in html and "label \\ predicted" in html
+    missing = html.split('<li class="missing">')[1].split("</li>")[0]
+    assert escape(test[0].fields.parties[0].name) in missing and '<li class="extra">' not in html
     saved = Metrics.model_validate_json(metrics_json.read_text())
     assert saved.goldset_hash == "abc123" and saved.engine == "rules"
     payload = json.loads(metrics_json.read_text())

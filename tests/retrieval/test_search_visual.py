@@ -3,6 +3,7 @@ multi-vectors and pooled vectors, and a search reports the visual channel."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ def test_index_stage_stores_multivectors_and_search_reports_the_visual_channel(
 ):
     inbox = tmp_path / "inbox" / "delta"
     inbox.mkdir(parents=True)
-    (inbox / "nda-0077.pdf").symlink_to(GOLDSET / "nda-0077.pdf")
+    shutil.copyfile(GOLDSET / "nda-0077.pdf", inbox / "nda-0077.pdf")
     settings = Settings(
         data_home=tmp_path / "home",
         ocr_cache_dir=ocr_cache_dir,

@@ -156,9 +156,13 @@ def test_glob_matching_nothing_yields_nothing(tmp_path: Path) -> None:
 def test_symlinked_folders_are_not_followed(tmp_path: Path) -> None:
     root = _tree(tmp_path / "inbox")
     (root / "beta" / "loop").symlink_to(root, target_is_directory=True)
-    found = _files(list(discover([str(root)])))
+    items = list(discover([str(root)]))
+    found = [item for item in items if isinstance(item, SourceFile)]
     assert not any("loop" in f.relative for f in found)
     assert len(found) == 6
+    # Reported, not silently skipped (tests/pipeline/test_intake_links.py has the rest).
+    [link] = _errors(items)
+    assert link.uri == str(root / "beta" / "loop") and "not followed" in link.reason
 
 
 def test_local_file_gone_before_read_is_a_readable_error(tmp_path: Path) -> None:

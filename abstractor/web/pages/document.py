@@ -16,12 +16,14 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.responses import Response
 
-from abstractor.web.auth import PageUser, Services
+from abstractor.web.auth import PageUser, Services, may_open
 from abstractor.web.clauses import clause_answers, clause_name
-from abstractor.web.evidence import clause_rows, field_rows, on_page
+from abstractor.web.evidence import clause_rows, edit_text, field_rows, format_value, on_page
 from abstractor.web.links import parse_boxes, query_string, rects, search_pairs, search_url
 from abstractor.web.reading import open_document
 from abstractor.web.templating import render
+from schemas.introspect import list_fields, load_schema
+from storage.db.corrections import apply_corrections, corrections_for, engine_value
 from storage.db.queries import document_detail, page_extractions
 
 router = APIRouter()
@@ -48,7 +50,10 @@ def document_page(
     per_page = page_extractions(services.db, document_id)
     escalated = frozenset(number for number, row in per_page.items() if row["escalated"])
     extraction = detail["extraction"]
-    fields = extraction["fields"] if extraction else {}
+    # A reviewer's answer wins over the engine's: the rows show it, with who gave it and what was there.
+    corrections = corrections_for(services.db, document_id)
+    fields = apply_corrections(extraction["fields"] if extraction else {}, corrections)
+    lists = list_fields(load_schema(services.settings.extraction.schema_name))
     rows = field_rows(fields, escalated)
     clauses = clause_answers(fields)
     present = clause_rows(clauses, escalated)
@@ -66,6 +71,13 @@ def document_page(
         absent=[clause_name(category) for category in clauses.absent],
         unknown=[clause_name(category) for category in clauses.unknown],
         boxes=on_page(rows + present, page),
+        may_review=may_open(who, "review"),
+        reviews={
+            path: {"actor": c.actor, "confirmed": c.confirmed, "was": format_value(c.old_value)}
+            for path, c in corrections.items()
+        },
+        # The correction input starts from the value shown, so sending it back unchanged changes nothing.
+        edits={path: edit_text(engine_value(field, path in lists)) for path, field in fields.items()},
         extraction=extraction,
         passage=rects(parse_boxes(box or [])),
         q=q,

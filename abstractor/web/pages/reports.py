@@ -7,7 +7,9 @@ from the database, never from the request) under a CSP of its own, and embedded 
 
 from __future__ import annotations
 
+import csv
 import functools
+import io
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,8 +22,10 @@ from abstractor.web.evidence import format_value
 from abstractor.web.security import REPORT_CSP
 from abstractor.web.templating import render
 from extractors.render import RenderConfig, render_pages, thumbnail_jpeg
+from goldset.confusion import confusion
 from goldset.labels import document_path
-from goldset.metrics import Metrics
+from goldset.list_diff import list_diff
+from goldset.metrics import FieldOutcome, Metrics
 from goldset.sets import NAMED
 from schemas.clauses import CUAD_NAMES
 from storage.db.access import Principal
@@ -31,6 +35,7 @@ router = APIRouter(prefix="/reports")
 Analyst = Annotated[Principal, Depends(area_user("reports"))]
 TREND_RUNS = 30  # nights shown in the trend
 THUMBNAIL_WIDTH = 200
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet would run as a formula
 _THUMBNAIL_RENDER = RenderConfig(dpi=50)  # the lowest allowed: plenty for a 200-pixel thumbnail
 
 
@@ -60,6 +65,33 @@ def _golden_sets(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for run in runs:
         latest[(run["goldset"], run["variant"], run["engine"], run["split"])] = run
     return sorted(latest.values(), key=lambda r: (r["goldset"], r["split"], r["engine"]))
+
+
+def _wrong_answers(metrics: Metrics, fields: list[str]) -> list[dict[str, Any]]:
+    """The wrong answers of `fields`, field by field, documents in scoring order."""
+    return [
+        _wrong_answer(index, outcome.document, name, outcome.fields[name])
+        for name in fields
+        for index, outcome in enumerate(metrics.outcomes)
+        if name in outcome.fields and not outcome.fields[name].correct
+    ]
+
+
+def _wrong_answer(index: int, document: str, field: str, outcome: FieldOutcome) -> dict[str, Any]:
+    """One wrong answer as the table shows it; a list field also as a diff (missing and extra elements)."""
+    diff = list_diff(field, outcome.truth, outcome.predicted)
+    return {
+        "index": index,
+        "document": document,
+        "field": field,
+        "truth": format_value(outcome.truth),
+        "predicted": format_value(outcome.predicted),
+        "confidence": outcome.confidence,
+        "matched": [format_value(t) for t, _ in diff.matched] if diff else [],
+        "missing": [format_value(t) for t in diff.missing] if diff else [],
+        "extra": [format_value(p) for p in diff.extra] if diff else [],
+        "is_list": diff is not None,
+    }
 
 
 def _search_quality(services: Services) -> dict[str, Any]:
@@ -106,17 +138,8 @@ def reports_page(
     if field not in metrics.fields:  # by default the weakest field: where the wrong answers are
         scored = [name for name, m in metrics.fields.items() if m.f1 is not None]
         field = min(scored, key=lambda name: metrics.fields[name].f1 or 0.0, default=None)
-    wrong = [
-        {
-            "index": index,
-            "document": outcome.document,
-            "truth": format_value(outcome.fields[field].truth),
-            "predicted": format_value(outcome.fields[field].predicted),
-            "confidence": outcome.fields[field].confidence,
-        }
-        for index, outcome in enumerate(metrics.outcomes)
-        if field is not None and field in outcome.fields and not outcome.fields[field].correct
-    ]
+    wrong = _wrong_answers(metrics, [field] if field is not None else [])
+    labels = [r["created_at"].strftime("%m-%d") for r in same]
     return render(
         request,
         "reports.html",
@@ -125,7 +148,9 @@ def reports_page(
         runs=runs,
         metrics=metrics,
         field_chart=report_figures.field_f1(metrics),
-        trend_chart=report_figures.f1_over_runs([r["created_at"].strftime("%m-%d") for r in same], history),
+        trend_chart=report_figures.f1_over_runs(labels, history),
+        field_trends=report_figures.field_over_runs(labels, history),
+        contract_types=confusion(metrics.outcomes, "contract_type"),
         reliability_chart=report_figures.reliability(metrics),
         threshold_chart=report_figures.thresholds(metrics),
         comparison=_comparison(runs, chosen),
@@ -158,6 +183,44 @@ def stored_search_report(services: Services, who: Analyst, run_id: int) -> Respo
 def stored_report(services: Services, who: Analyst, run_id: int) -> Response:
     _, folder = _metrics(services, run_id)
     return _report_html(folder)
+
+
+def _safe(text: str) -> str:
+    """A leading quote keeps a value read off a scan (`=…`) from running as a spreadsheet formula."""
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+
+
+@router.get("/{run_id}/wrong.csv")
+def wrong_answers_csv(
+    services: Services,
+    who: Analyst,
+    run_id: int,
+    field: Annotated[str | None, Query(max_length=100)] = None,
+) -> Response:
+    """The run's wrong answers as CSV: of one field (the page's filter), or of every value field."""
+    metrics, _ = _metrics(services, run_id)
+    if field is not None and field not in metrics.fields:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such field in this run")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["document", "field", "truth", "predicted", "confidence", "missing", "extra"])
+    for w in _wrong_answers(metrics, [field] if field else list(metrics.fields)):
+        texts = (w["document"], w["field"], w["truth"], w["predicted"])
+        confidence = "" if w["confidence"] is None else round(w["confidence"], 3)
+        writer.writerow(
+            [
+                *(_safe(t) for t in texts),
+                confidence,
+                _safe("; ".join(w["missing"])),
+                _safe("; ".join(w["extra"])),
+            ]
+        )
+    name = f"wrong-answers-run-{run_id}{f'-{field}' if field else ''}.csv"
+    return Response(
+        out.getvalue().encode("utf-8-sig"),  # the BOM: Excel reads the file as UTF-8, not a code page
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @functools.lru_cache(maxsize=256)

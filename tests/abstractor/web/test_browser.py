@@ -112,7 +112,7 @@ def test_a_lawyer_signs_in_searches_opens_a_hit_sees_its_evidence_and_signs_out(
     page = alice.page
     alice.sign_in(corpus.tokens["alice"], "/search")
     assert page.url.endswith("/search")
-    assert page.locator("nav[aria-label=main] a").all_inner_texts() == ["Search"]
+    assert page.locator("nav[aria-label=main] a").all_inner_texts() == ["Search", "Contracts", "Review"]
     alice.shot("1-search-empty")
 
     page.fill("#q", QUERY)
@@ -264,3 +264,28 @@ def test_results_grouped_with_marked_snippets_facets_narrow_and_the_viewer_boxes
     assert page.locator("#q").input_value() == "statement of work"
     assert page.locator("li.hit").count() == len(documents)
     assert root.errors == []
+
+
+def test_a_lawyer_corrects_a_value_from_the_review_queue_and_the_contract_table_follows(
+    server, browser, corpus, tmp_path
+):
+    alice = Visitor(browser, server, tmp_path)
+    page = alice.page
+    alice.sign_in(corpus.tokens["alice"], "/review")
+    assert page.url.endswith("/review")
+    _publish(alice.shot("8-review-queue", full_page=False), "review.png")
+
+    sow = corpus.ids[("alpha", "sow-0023.pdf")]
+    page.goto(f"/documents/{sow}?page=1")
+    row = page.locator("#field-governing_law")
+    row.locator("input[name=value]").fill("Texas")
+    row.locator("button[value=correct]").click()
+    page.wait_for_load_state()
+    assert "corrected by alice" in page.locator("#field-governing_law").inner_text()
+
+    # The correction wins in the contract table and in its filter.
+    page.goto("/contracts?where=governing_law=Texas")
+    files = page.locator("table tbody tr td:first-child a").all_inner_texts()
+    assert "sow-0023.pdf" in files
+    _publish(alice.shot("9-contracts", full_page=False), "contracts.png")
+    assert alice.errors == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import os
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,7 +63,7 @@ def visual_home(tmp_path_factory: pytest.TempPathFactory, ocr_cache_dir: Path) -
     processor.save_pretrained(root / "colqwen")
     inbox = root / "inbox" / "delta"
     inbox.mkdir(parents=True)
-    (inbox / "nda-0077.pdf").symlink_to(REPO / "goldset" / "data" / "documents" / "nda-0077.pdf")
+    shutil.copyfile(REPO / "goldset" / "data" / "documents" / "nda-0077.pdf", inbox / "nda-0077.pdf")
     with pytest.MonkeyPatch.context() as mp:  # the function-scoped isolation has not run yet
         for name in list(os.environ):
             if name.startswith("ABSTRACTOR_"):

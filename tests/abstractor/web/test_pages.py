@@ -284,6 +284,14 @@ def test_reports_show_the_latest_run_trend_calibration_cost_comparison_and_wrong
     assert f'<option value="{latest}" selected>' in text
     assert "F1 per field" in text and "F1 over nights" in text  # server-rendered SVG charts
     assert text.count("<svg") >= 4 and "Reliability" in text and "escalation threshold" in text
+    assert "95% bootstrap interval" in text and "n=" in text  # bars with intervals, bins with counts
+    # The trend: micro F1 alone, each field's own chart behind the picker (the weakest field shown).
+    trends = text.count('class="chart field-trend"')
+    assert trends > 10 and text.count('class="chart field-trend" data-field=') - trends == 0
+    assert text.count(" hidden>") >= trends - 1 and '<script src="/static/reports.js" defer>' in text
+    assert client.get("/static/reports.js").status_code == 200
+    confusion = text.split('<table class="fields confusion">')[1].split("</table>")[0]
+    assert 'class="num hit"' in confusion and "label \\ predicted" in confusion
     assert "per 1,000 pages" in text and "$1.00 (measured)" in text  # 2 pages a document at $0.002
     # A run whose model had no price says so, and which model: never $0.
     unpriced = client.get("/reports", params={"run": corpus.eval_runs["vlm-small"][0]}).text
@@ -293,6 +301,13 @@ def test_reports_show_the_latest_run_trend_calibration_cost_comparison_and_wrong
     assert f'src="/reports/{latest}/report.html"' in text
     wrong = client.get("/reports", params={"run": corpus.eval_runs["rules"][0], "field": "governing_law"})
     assert wrong.status_code == 200 and "Atlantis" in wrong.text
+    first = corpus.eval_runs["rules"][0]
+    exported = client.get(f"/reports/{first}/wrong.csv", params={"field": "governing_law"})
+    assert exported.status_code == 200 and exported.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["document", "field", "truth", "predicted"] and len(rows) > 1
+    assert all(row[1] == "governing_law" and row[3] == "Atlantis" for row in rows[1:])
+    assert f'href="/reports/{first}/wrong.csv?field=governing_law"' in wrong.text
     image = wrong.text.split('class="golden" src="')[1].split('"')[0]
     thumbnail = client.get(image)
     assert thumbnail.status_code == 200 and thumbnail.content[:2] == b"\xff\xd8"
