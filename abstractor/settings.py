@@ -81,6 +81,12 @@ class ServerSettings(BaseModel):
     outbox_interval_s: float = Field(
         default=2.0, gt=0, description="How often the server applies the outbox."
     )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Addresses of the reverse proxies whose X-Forwarded-For / -Proto are believed (the "
+        "client address in the audit log and the sign-in limiter, https for Secure cookies); default none: "
+        "every request's address is its own peer's.",
+    )
 
 
 class PrefectSettings(BaseModel):

@@ -10,6 +10,7 @@ is written to the audit log, refused ones included.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -71,7 +72,11 @@ class Where:
 def _value(name: str, raw: str) -> Any:
     try:
         if name == "contract_value":
-            return float(raw.replace(",", "").lstrip("$"))
+            amount = float(raw.replace(",", "").lstrip("$"))
+            # float() takes "nan" and "inf": no amount, and the index's range filter panics on them.
+            if not math.isfinite(amount):
+                raise ValueError(raw)
+            return amount
         return dt.date.fromisoformat(raw)
     except ValueError:
         kind = "an amount" if name == "contract_value" else "a date (YYYY-MM-DD)"

@@ -101,14 +101,26 @@ def _advertising_server(config: Any, server_file: Path, url: str) -> Any:
     return Server(config)
 
 
+def proxy_options(trusted: list[str]) -> dict[str, Any]:
+    """uvicorn believes X-Forwarded-For and -Proto only from the proxies named in the settings.
+
+    Its default believes them from 127.0.0.1: any local process could then write the audit log's client
+    address and slip past the sign-in limiter, which keys on that address.
+    """
+    if not trusted:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": ",".join(trusted)}
+
+
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on; default server.host.")] = None,
     port: Annotated[int | None, typer.Option(help="Port; default server.port.")] = None,
 ) -> None:
     """Serve the web pages and the search API on HOST:PORT until stopped (Ctrl-C or SIGTERM).
 
-    Open http://HOST:PORT/ and sign in with a token from `abstractor tokens create`. Behind a TLS proxy
-    the session cookie is marked Secure (uvicorn trusts X-Forwarded-Proto from 127.0.0.1 by default).
+    Open http://HOST:PORT/ and sign in with a token from `abstractor tokens create`. Behind a TLS proxy,
+    name it in server.trusted_proxies: its X-Forwarded-For gives the client address, its
+    X-Forwarded-Proto marks the session cookie Secure. No other address's forwarding headers are believed.
 
     While it runs it owns the embedded index: ingest runs leave their index updates in the outbox and
     this server applies them every few seconds; `abstractor search` goes through it.
@@ -127,6 +139,7 @@ def serve(
         log_level="warning",
         log_config=log_config(),
         access_log=False,  # AccessLog writes it, without query strings
+        **proxy_options(settings.server.trusted_proxies),
     )
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
     _advertising_server(config, settings.server_file, url).run()

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from abstractor.web.auth import CurrentUser, Services
 from abstractor.web.heatmap import overlay_png
+from abstractor.web.params import MAX_QUERY_CHARS, PageNumber, RowId
 from abstractor.web.reading import audit_client, open_document
 from retrieval.embedders.heatmap import HeatmapUnavailableError
 from retrieval.index import IndexBusy
@@ -33,7 +34,7 @@ def search(
     request: Request,
     services: Services,
     who: CurrentUser,
-    q: Annotated[str, Query(description="What to look for, in words.")],
+    q: Annotated[str, Query(max_length=MAX_QUERY_CHARS, description="What to look for, in words.")],
     where: Annotated[
         list[str] | None,
         Query(description="FIELD=VALUE, FIELD>=VALUE, FIELD<=VALUE or clause.<category>=true|false."),
@@ -57,7 +58,7 @@ def search(
 
 
 @router.get("/documents/{document_id}")
-def document(request: Request, services: Services, who: CurrentUser, document_id: int) -> dict[str, Any]:
+def document(request: Request, services: Services, who: CurrentUser, document_id: RowId) -> dict[str, Any]:
     open_document(request, services, who, document_id, "view", None)
     detail = document_detail(services.db, document_id)
     if detail is None:  # purged between the check and the read
@@ -86,7 +87,7 @@ def _page_image(services: Services, document_id: int, number: int, thumbnail: bo
 
 @router.get("/documents/{document_id}/pages/{number}/thumbnail", response_class=Response)
 def thumbnail(
-    request: Request, services: Services, who: CurrentUser, document_id: int, number: int
+    request: Request, services: Services, who: CurrentUser, document_id: RowId, number: PageNumber
 ) -> Response:
     open_document(request, services, who, document_id, "thumbnail", number)
     return _page_image(services, document_id, number, thumbnail=True)
@@ -94,7 +95,7 @@ def thumbnail(
 
 @router.get("/documents/{document_id}/pages/{number}/image", response_class=Response)
 def page_image(
-    request: Request, services: Services, who: CurrentUser, document_id: int, number: int
+    request: Request, services: Services, who: CurrentUser, document_id: RowId, number: PageNumber
 ) -> Response:
     open_document(request, services, who, document_id, "page", number)
     return _page_image(services, document_id, number, thumbnail=False)
@@ -105,9 +106,9 @@ def heatmap(
     request: Request,
     services: Services,
     who: CurrentUser,
-    document_id: int,
-    number: int,
-    q: Annotated[str, Query(min_length=1, max_length=500, description="The question, in words.")],
+    document_id: RowId,
+    number: PageNumber,
+    q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS, description="The question, in words.")],
 ) -> Response:
     """Where the page answers `q` for ColPali: a red RGBA PNG the size of the page's thumbnail.
 
@@ -131,7 +132,7 @@ def heatmap(
 
 
 @router.get("/documents/{document_id}/original", response_class=Response)
-def original(request: Request, services: Services, who: CurrentUser, document_id: int) -> Response:
+def original(request: Request, services: Services, who: CurrentUser, document_id: RowId) -> Response:
     found = open_document(request, services, who, document_id, "download", None)
     try:
         data = services.blobs.get(found.original_key)

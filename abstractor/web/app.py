@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException
 from abstractor.search_service import SearchServices
 from abstractor.settings import Settings
 from abstractor.web.api import router as api_router
+from abstractor.web.audit_refusals import AuditRefusals
 from abstractor.web.auth import SignInRequiredError, page_user
 from abstractor.web.pages import router as pages_router
 from abstractor.web.security import SecurityHeaders, SignInLimiter
@@ -78,7 +79,8 @@ def create_app(settings: Settings, services: SearchServices | None = None) -> Fa
     app = FastAPI(title="Abstractor", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.sessions = Sessions(session_key(settings.data_home))
     app.state.signin_limiter = SignInLimiter()
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(AuditRefusals)
+    app.add_middleware(SecurityHeaders)  # added last: outermost, so a crash's 500 carries the headers too
     app.add_exception_handler(SignInRequiredError, _to_signin)
     app.add_exception_handler(HTTPException, _http_error)
 

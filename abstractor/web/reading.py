@@ -42,13 +42,18 @@ def open_document(
             detail=detail,
         )
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such document")
+    # A page the document does not have is a request that read nothing: not an "ok" in the audit log.
+    missing_page = page is not None and (found.page_count is None or page > found.page_count)
     record(
         services.db,
         actor=who.name,
         action=action,
         client=audit_client(request, who),
+        outcome="not_found" if missing_page else "ok",
         document_id=document_id,
         matter=found.matter,
         detail=detail,
     )
+    if missing_page:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such page")
     return found

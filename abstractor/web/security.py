@@ -8,6 +8,7 @@ import time
 from collections import deque
 
 from fastapi import HTTPException, status
+from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # Our pages load nothing from elsewhere and run no inline script or style.
@@ -40,9 +41,12 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         static = scope["path"].startswith("/static/")
+        started = False
 
         async def with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = list(message.get("headers", []))
                 names = {name.lower() for name, _ in headers}
                 extra = dict(_COMMON)
@@ -55,7 +59,15 @@ class SecurityHeaders:
                 message["headers"] = headers
             await send(message)
 
-        await self.app(scope, receive, with_headers)
+        try:
+            await self.app(scope, receive, with_headers)
+        except Exception:
+            # A crash is answered here, with the same headers, not by the server's bare 500 outside
+            # this middleware; raised on, so the server still logs it.
+            if not started:
+                crashed = PlainTextResponse("Internal Server Error", status_code=500)
+                await crashed(scope, receive, with_headers)
+            raise
 
 
 def check_csrf(expected: str | None, submitted: str | None) -> None:

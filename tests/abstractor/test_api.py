@@ -223,3 +223,96 @@ def test_views_downloads_and_refusals_are_audited(api, search_home):
     ]
     token_id = tokens["alice"].split(".")[0]
     assert {row[5] for row in rows} == {f"testclient (token {token_id})"}  # the address and the token used
+
+
+@pytest.mark.parametrize("value", ["nan", "NaN", "inf", "-inf", "Infinity"])
+def test_a_non_finite_amount_in_a_filter_is_a_400_not_a_panic_in_the_index(api, value):
+    client, tokens, _ = api
+    answer = client.get(
+        "/api/search",
+        params={"q": "agreement", "where": f"contract_value>={value}"},
+        headers=_as(tokens, "alice"),
+    )
+    assert answer.status_code == 400 and "is not an amount" in answer.json()["detail"]
+
+
+def test_ids_and_page_numbers_past_the_databases_integers_are_a_422_not_a_500(api):
+    client, tokens, ids = api
+    alice, huge = _as(tokens, "alice"), 2**63
+    document = ids[("alpha", "sow-0023.pdf")]
+    for path in (
+        f"/api/documents/{huge}",
+        f"/api/documents/{huge}/original",
+        f"/api/documents/{document}/pages/{huge}/image",
+        f"/api/documents/{document}/pages/0/image",
+    ):
+        assert client.get(path, headers=alice).status_code == 422, path
+    assert client.get(f"/api/documents/{2**63 - 1}", headers=alice).status_code == 404  # in range: none
+
+
+def test_the_apis_question_is_as_long_as_the_search_pages_at_most(api):
+    client, tokens, _ = api
+    too_long = client.get("/api/search", params={"q": "a" * 501}, headers=_as(tokens, "alice"))
+    assert too_long.status_code == 422
+    assert client.get("/api/search", params={"q": "a" * 500}, headers=_as(tokens, "alice")).status_code == 200
+
+
+def test_a_crash_is_answered_with_the_security_headers(search_home):
+    app = create_app(Settings())
+
+    @app.get("/boom")
+    def boom() -> None:
+        raise RuntimeError("a bug")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        crashed = client.get("/boom")
+    assert crashed.status_code == 500 and crashed.text == "Internal Server Error"
+    assert "script-src 'self'" in crashed.headers["content-security-policy"]
+    assert (
+        crashed.headers["x-content-type-options"] == "nosniff"
+        and crashed.headers["cache-control"] == "no-store"
+    )
+
+
+def _audit_rows() -> list[tuple[str, str, str, str, dict]]:
+    db = open_database(Settings().resolved_database_url)
+    with db.session() as session:
+        rows = [
+            (r.actor, r.action, r.outcome, r.client, r.detail)
+            for r in session.scalars(select(AuditEntry).order_by(AuditEntry.id))
+        ]
+    db.dispose()
+    return rows
+
+
+def test_refused_tokens_crashes_and_missing_pages_are_audited_too(api, search_home):
+    client, tokens, ids = api
+    client.get("/api/search", params={"q": "term"}, headers={"Authorization": f"Bearer {tokens['revoked']}"})
+    client.get("/api/documents/1", headers={"Authorization": "Bearer nonsense"})
+    sow = ids[("alpha", "sow-0023.pdf")]
+    missing = client.get(f"/api/documents/{sow}/pages/99/image", headers=_as(tokens, "alice"))
+    assert missing.status_code == 404
+    rows = _audit_rows()
+    assert rows[:2] == [
+        ("anonymous", "request", "http_401", "testclient", {"method": "GET", "path": "/api/search"}),
+        ("anonymous", "request", "http_401", "testclient", {"method": "GET", "path": "/api/documents/1"}),
+    ]
+    assert rows[2][:3] == ("alice", "page", "not_found") and rows[2][4] == {"page": 99}
+
+
+def test_a_crash_is_audited(search_home):
+    app = create_app(Settings())
+
+    @app.get("/api/boom")
+    def boom() -> None:
+        raise RuntimeError("a bug")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        assert client.get("/api/boom").status_code == 500
+    assert _audit_rows()[-1] == (
+        "unknown",
+        "request",
+        "http_500",
+        "testclient",
+        {"method": "GET", "path": "/api/boom"},
+    )

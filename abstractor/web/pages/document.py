@@ -20,6 +20,7 @@ from abstractor.web.auth import PageUser, Services, may_open
 from abstractor.web.clauses import clause_answers, clause_name
 from abstractor.web.evidence import clause_rows, edit_text, field_rows, format_value, on_page
 from abstractor.web.links import parse_boxes, query_string, rects, search_pairs, search_url
+from abstractor.web.params import MAX_PAGE, MAX_QUERY_CHARS, RowId
 from abstractor.web.reading import open_document
 from abstractor.web.templating import render
 from schemas.introspect import list_fields, load_schema
@@ -34,9 +35,9 @@ def document_page(
     request: Request,
     services: Services,
     who: PageUser,
-    document_id: int,
-    page: Annotated[int, Query(ge=1)] = 1,
-    q: Annotated[str, Query(max_length=500)] = "",
+    document_id: RowId,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
+    q: Annotated[str, Query(max_length=MAX_QUERY_CHARS)] = "",
     where: Annotated[list[str] | None, Query()] = None,
     box: Annotated[list[str] | None, Query()] = None,
 ) -> Response:

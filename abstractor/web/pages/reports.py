@@ -19,6 +19,7 @@ from fastapi.responses import Response
 from abstractor.web import report_figures
 from abstractor.web.auth import Services, area_user
 from abstractor.web.evidence import format_value
+from abstractor.web.params import MAX_ROW_ID, OutcomeIndex, RowId
 from abstractor.web.security import REPORT_CSP
 from abstractor.web.templating import render
 from extractors.render import RenderConfig, render_pages, thumbnail_jpeg
@@ -39,7 +40,7 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet would r
 _THUMBNAIL_RENDER = RenderConfig(dpi=50)  # the lowest allowed: plenty for a 200-pixel thumbnail
 
 
-def _metrics(services: Services, run_id: int) -> tuple[Metrics, str | None]:
+def _metrics(services: Services, run_id: RowId) -> tuple[Metrics, str | None]:
     found = eval_run(services.db, run_id)
     if found is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such accuracy run")
@@ -117,7 +118,7 @@ def reports_page(
     request: Request,
     services: Services,
     who: Analyst,
-    run: int | None = None,
+    run: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)] = None,
     field: Annotated[str | None, Query(max_length=100)] = None,
 ) -> Response:
     runs = eval_runs(services.db)
@@ -175,12 +176,12 @@ def _report_html(folder: str | None) -> Response:
 
 
 @router.get("/search/{run_id}/report.html")
-def stored_search_report(services: Services, who: Analyst, run_id: int) -> Response:
+def stored_search_report(services: Services, who: Analyst, run_id: RowId) -> Response:
     return _report_html(search_eval_report_dir(services.db, run_id))
 
 
 @router.get("/{run_id}/report.html")
-def stored_report(services: Services, who: Analyst, run_id: int) -> Response:
+def stored_report(services: Services, who: Analyst, run_id: RowId) -> Response:
     _, folder = _metrics(services, run_id)
     return _report_html(folder)
 
@@ -194,7 +195,7 @@ def _safe(text: str) -> str:
 def wrong_answers_csv(
     services: Services,
     who: Analyst,
-    run_id: int,
+    run_id: RowId,
     field: Annotated[str | None, Query(max_length=100)] = None,
 ) -> Response:
     """The run's wrong answers as CSV: of one field (the page's filter), or of every value field."""
@@ -232,7 +233,7 @@ def _golden_thumbnail(path: Path, modified: float) -> bytes:
 
 
 @router.get("/{run_id}/outcomes/{index}/page.jpg")
-def wrong_answer_page(services: Services, who: Analyst, run_id: int, index: int) -> Response:
+def wrong_answer_page(services: Services, who: Analyst, run_id: RowId, index: OutcomeIndex) -> Response:
     """The page of a scored golden document, by run id and outcome number: no name or path from outside."""
     metrics, _ = _metrics(services, run_id)
     if not 0 <= index < len(metrics.outcomes):

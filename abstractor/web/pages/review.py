@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from abstractor.web.auth import FormUser, Services, area_user
 from abstractor.web.clauses import clause_name, is_clause_path
 from abstractor.web.evidence import format_value
+from abstractor.web.params import MAX_PAGE, RowId
 from abstractor.web.reading import audit_client
 from abstractor.web.templating import render
 from schemas.clauses import ClauseCategory
@@ -149,11 +150,11 @@ def review_field(
     services: Services,
     who: Reviewer,
     _form: FormUser,
-    document_id: int,
+    document_id: RowId,
     path: str,
     action: Annotated[str, Form(pattern="^(confirm|correct)$")],
     value: Annotated[str, Form(max_length=2000)] = "",
-    page: Annotated[int, Form(ge=1)] = 1,
+    page: Annotated[int, Form(ge=1, le=MAX_PAGE)] = 1,
 ) -> Response:
     schema = load_schema(services.settings.extraction.schema_name)
     if path not in field_paths(schema):

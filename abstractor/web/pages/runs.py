@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.responses import RedirectResponse, Response
 
 from abstractor.web.auth import FormUser, Services, area_user
+from abstractor.web.params import RowId
 from abstractor.web.reading import audit_client
 from abstractor.web.templating import render
 from schemas.status import Status
@@ -44,7 +45,7 @@ def runs_page(request: Request, services: Services, who: Admin) -> Response:
 
 
 @router.post("/documents/{document_id}/retry")
-def retry(request: Request, services: Services, who: Admin, _form: FormUser, document_id: int) -> Response:
+def retry(request: Request, services: Services, who: Admin, _form: FormUser, document_id: RowId) -> Response:
     matter = request_retry(services.db, document_id)
     if matter is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such failed document")

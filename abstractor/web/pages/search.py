@@ -42,6 +42,7 @@ from abstractor.web.clauses import clause_answers, clause_name
 from abstractor.web.evidence import FieldRow, clause_rows, field_rows, format_value, on_page
 from abstractor.web.heatmap import heatmap_url
 from abstractor.web.links import rects, search_url, viewer_url
+from abstractor.web.params import MAX_QUERY_CHARS
 from abstractor.web.reading import audit_client
 from abstractor.web.templating import render
 from retrieval.index import IndexBusy
@@ -236,7 +237,7 @@ def search_page(
     request: Request,
     services: Services,
     who: Annotated[Principal, Depends(area_user("search"))],
-    q: Annotated[str, Query(max_length=500)] = "",
+    q: Annotated[str, Query(max_length=MAX_QUERY_CHARS)] = "",
     where: Annotated[list[str] | None, Query()] = None,
     page: Annotated[int, Query(ge=1, le=LAST_PAGE)] = 1,
 ) -> Response:

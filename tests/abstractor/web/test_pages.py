@@ -454,3 +454,17 @@ def test_reports_show_each_golden_set_with_its_own_trend_and_the_clause_table(cl
     # The cuad run's trend and comparison hold its own set's runs only, not the synthetic set's nights.
     comparison = text.split("Models compared")[1].split("</table>")[0]
     assert "vlm-small" not in comparison and f"#{cuad_run}" in comparison
+
+
+def test_pages_refuse_non_finite_amounts_and_ids_past_the_databases_integers(client, sign_in):
+    sign_in(client, "root")
+    huge = 2**63
+    bad_amount = client.get("/search", params={"q": "term", "value_min": "nan"})
+    assert bad_amount.status_code == 400 and "is not an amount" in bad_amount.text
+    for path, params in (
+        (f"/documents/{huge}", {}),
+        ("/documents/1", {"page": huge}),
+        ("/reports", {"run": huge}),
+        (f"/reports/{huge}/report.html", {}),
+    ):
+        assert client.get(path, params=params).status_code == 422, path
